@@ -1,0 +1,294 @@
+import Foundation
+import Logging
+import NIOCore
+import SQLiteNIO
+
+/// The default store: one SQLite file in WAL mode.
+///
+/// Every write is a single SQL statement (events get their `seq` in the INSERT itself and a trigger records the
+/// stage on the task), so no transaction spans an `await` and concurrent jobs cannot interleave half-done writes.
+public final class SQLiteTaskStore: TaskStore {
+    private let connection: SQLiteConnection
+
+    /// Opens (creating if needed) the database file at `path`.
+    public static func open(path: String, logger: Logger) async throws -> SQLiteTaskStore {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let store = SQLiteTaskStore(connection: connection)
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"] {
+            _ = try await connection.query(pragma)
+        }
+        return store
+    }
+
+    private init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    public func close() async throws {
+        try await connection.close()
+    }
+
+    public func ping() async throws {
+        _ = try await connection.query("SELECT 1")
+    }
+
+    // MARK: Schema
+
+    /// Each entry is one schema version; never edit a released one, append a new one.
+    private static let migrations: [[String]] = [
+        [
+            """
+            CREATE TABLE tasks (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                status TEXT NOT NULL,
+                contract_type TEXT,
+                role TEXT,
+                party_names TEXT NOT NULL DEFAULT '[]',
+                filename TEXT NOT NULL,
+                file_sha256 TEXT NOT NULL,
+                file_size INTEGER NOT NULL,
+                source_format TEXT NOT NULL,
+                text TEXT NOT NULL,
+                pages TEXT NOT NULL,
+                stage TEXT,
+                progress INTEGER,
+                run INTEGER NOT NULL DEFAULT 0,
+                result TEXT,
+                error TEXT,
+                owner TEXT,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            )
+            """,
+            "CREATE INDEX tasks_by_status ON tasks(status, id)",
+            """
+            CREATE TABLE events (
+                task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+                seq INTEGER NOT NULL,
+                run INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                stage TEXT NOT NULL,
+                progress INTEGER NOT NULL,
+                message TEXT NOT NULL,
+                payload TEXT,
+                created_at REAL NOT NULL,
+                PRIMARY KEY (task_id, seq)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TRIGGER events_record_stage AFTER INSERT ON events BEGIN
+                UPDATE tasks SET stage = NEW.stage, progress = NEW.progress, updated_at = NEW.created_at
+                WHERE id = NEW.task_id;
+            END
+            """,
+        ],
+    ]
+
+    public func migrate() async throws {
+        _ = try await connection.query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)")
+        let applied = try await connection.query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
+        let current = Int(applied.first?.column("v")?.integer ?? 0)
+        for (index, statements) in Self.migrations.enumerated() where index + 1 > current {
+            // Migrations run at start-up before any request, so a transaction on the one connection is safe here.
+            _ = try await connection.query("BEGIN IMMEDIATE")
+            do {
+                for statement in statements { _ = try await connection.query(statement) }
+                _ = try await connection.query(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    [.integer(index + 1), .float(Date().timeIntervalSince1970)])
+                _ = try await connection.query("COMMIT")
+            } catch {
+                _ = try? await connection.query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    // MARK: Tasks
+
+    private static let taskColumns = """
+        id, status, contract_type, role, party_names, filename, file_sha256, file_size, source_format,
+        stage, progress, run, result, error, owner, created_at, updated_at
+        """
+
+    public func createTask(_ task: NewTask) async throws -> TaskRecord {
+        let now = Date().timeIntervalSince1970
+        let rows = try await connection.query(
+            """
+            INSERT INTO tasks (status, contract_type, filename, file_sha256, file_size, source_format, text, pages,
+                               owner, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \(Self.taskColumns)
+            """,
+            [
+                .text(TaskStatus.pending.rawValue), .optionalText(task.contractType), .text(task.filename),
+                .text(task.file.sha256), .integer(task.file.size), .text(task.sourceFormat), .text(task.text),
+                .text(task.pagesJSON), .optionalText(task.owner), .float(now), .float(now),
+            ])
+        return try Self.taskRecord(rows.first.orThrow())
+    }
+
+    public func task(id: Int64) async throws -> TaskRecord? {
+        let rows = try await connection.query("SELECT \(Self.taskColumns) FROM tasks WHERE id = ?", [.integer(Int(id))])
+        return try rows.first.map(Self.taskRecord)
+    }
+
+    public func text(ofTask id: Int64) async throws -> TaskText? {
+        let rows = try await connection.query("SELECT text, pages FROM tasks WHERE id = ?", [.integer(Int(id))])
+        return rows.first.map { TaskText(text: $0.column("text")?.string ?? "", pagesJSON: $0.column("pages")?.string ?? "[]") }
+    }
+
+    public func tasks(matching query: TaskQuery) async throws -> TaskPage {
+        var conditions: [String] = []
+        var binds: [SQLiteData] = []
+        if let status = query.status {
+            conditions.append("status = ?")
+            binds.append(.text(status.rawValue))
+        }
+        if let owner = query.owner {
+            conditions.append("owner = ?")
+            binds.append(.text(owner))
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let total = try await connection.query("SELECT COUNT(*) AS n FROM tasks \(filter)", binds)
+        let rows = try await connection.query(
+            "SELECT \(Self.taskColumns) FROM tasks \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
+            binds + [.integer(query.limit), .integer(query.offset)])
+        return TaskPage(tasks: try rows.map(Self.taskRecord), total: Int(total.first?.column("n")?.integer ?? 0))
+    }
+
+    public func confirmRole(taskID: Int64, role: String, contractType: String?, partyNames: [String]) async throws -> TaskRecord? {
+        let names = String(decoding: try JSONEncoder().encode(partyNames), as: UTF8.self)
+        let rows = try await connection.query(
+            """
+            UPDATE tasks SET role = ?, contract_type = COALESCE(?, contract_type), party_names = ?,
+                status = CASE status WHEN 'PENDING' THEN 'READY' ELSE status END, updated_at = ?
+            WHERE id = ? AND status <> 'PROCESSING' RETURNING \(Self.taskColumns)
+            """,
+            [.text(role), .optionalText(contractType), .text(names), .float(Date().timeIntervalSince1970), .integer(Int(taskID))])
+        return try rows.first.map(Self.taskRecord)
+    }
+
+    public func startRun(taskID: Int64) async throws -> TaskRecord? {
+        let rows = try await connection.query(
+            """
+            UPDATE tasks SET status = 'PROCESSING', run = run + 1, stage = NULL, progress = NULL, result = NULL,
+                error = NULL, updated_at = ?
+            WHERE id = ? AND status IN ('READY', 'COMPLETED', 'FAILED') RETURNING \(Self.taskColumns)
+            """,
+            [.float(Date().timeIntervalSince1970), .integer(Int(taskID))])
+        return try rows.first.map(Self.taskRecord)
+    }
+
+    public func unfinishedTasks() async throws -> [TaskRecord] {
+        let rows = try await connection.query(
+            "SELECT \(Self.taskColumns) FROM tasks WHERE status = 'PROCESSING' ORDER BY id")
+        return try rows.map(Self.taskRecord)
+    }
+
+    public func complete(taskID: Int64, resultJSON: String) async throws {
+        _ = try await connection.query(
+            "UPDATE tasks SET status = 'COMPLETED', result = ?, error = NULL, updated_at = ? WHERE id = ?",
+            [.text(resultJSON), .float(Date().timeIntervalSince1970), .integer(Int(taskID))])
+    }
+
+    public func fail(taskID: Int64, message: String) async throws {
+        _ = try await connection.query(
+            "UPDATE tasks SET status = 'FAILED', error = ?, updated_at = ? WHERE id = ?",
+            [.text(message), .float(Date().timeIntervalSince1970), .integer(Int(taskID))])
+    }
+
+    // MARK: Events
+
+    private static let eventColumns = "task_id, seq, run, kind, stage, progress, message, payload, created_at"
+
+    public func appendEvent(taskID: Int64, _ draft: EventDraft) async throws -> StoredEvent {
+        let rows = try await connection.query(
+            """
+            INSERT INTO events (task_id, seq, run, kind, stage, progress, message, payload, created_at)
+            SELECT t.id, COALESCE((SELECT MAX(seq) FROM events WHERE task_id = t.id), 0) + 1, t.run, ?, ?, ?, ?, ?, ?
+            FROM tasks t WHERE t.id = ?
+            RETURNING \(Self.eventColumns)
+            """,
+            [
+                .text(draft.kind.rawValue), .text(draft.stage), .integer(draft.progress), .text(draft.message),
+                .optionalText(draft.payloadJSON), .float(Date().timeIntervalSince1970), .integer(Int(taskID)),
+            ])
+        return try Self.event(rows.first.orThrow())
+    }
+
+    public func events(taskID: Int64, after seq: Int64) async throws -> [StoredEvent] {
+        let rows = try await connection.query(
+            "SELECT \(Self.eventColumns) FROM events WHERE task_id = ? AND seq > ? ORDER BY seq",
+            [.integer(Int(taskID)), .integer(Int(seq))])
+        return try rows.map(Self.event)
+    }
+
+    public func latestEvent(taskID: Int64) async throws -> StoredEvent? {
+        let rows = try await connection.query(
+            "SELECT \(Self.eventColumns) FROM events WHERE task_id = ? ORDER BY seq DESC LIMIT 1", [.integer(Int(taskID))])
+        return try rows.first.map(Self.event)
+    }
+
+    // MARK: Rows
+
+    private static func taskRecord(_ row: SQLiteRow) throws -> TaskRecord {
+        let names = row.column("party_names")?.string.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+        return TaskRecord(
+            id: Int64(try row.required("id").integer.orThrow()),
+            status: try TaskStatus(rawValue: row.required("status").string.orThrow()).orThrow(),
+            contractType: row.column("contract_type")?.string,
+            role: row.column("role")?.string,
+            partyNames: names ?? [],
+            filename: row.column("filename")?.string ?? "",
+            file: StoredFile(sha256: row.column("file_sha256")?.string ?? "", size: Int(row.column("file_size")?.integer ?? 0)),
+            sourceFormat: row.column("source_format")?.string ?? "text",
+            stage: row.column("stage")?.string,
+            progress: row.column("progress")?.integer.map { Int($0) },
+            run: Int(row.column("run")?.integer ?? 0),
+            resultJSON: row.column("result")?.string,
+            errorMessage: row.column("error")?.string,
+            owner: row.column("owner")?.string,
+            createdAt: Date(timeIntervalSince1970: row.column("created_at")?.double ?? 0),
+            updatedAt: Date(timeIntervalSince1970: row.column("updated_at")?.double ?? 0))
+    }
+
+    private static func event(_ row: SQLiteRow) throws -> StoredEvent {
+        StoredEvent(
+            taskID: Int64(try row.required("task_id").integer.orThrow()),
+            seq: Int64(try row.required("seq").integer.orThrow()),
+            run: Int(row.column("run")?.integer ?? 0),
+            kind: try EventKind(rawValue: row.required("kind").string.orThrow()).orThrow(),
+            stage: row.column("stage")?.string ?? "",
+            progress: Int(row.column("progress")?.integer ?? 0),
+            message: row.column("message")?.string ?? "",
+            payloadJSON: row.column("payload")?.string,
+            createdAt: Date(timeIntervalSince1970: row.column("created_at")?.double ?? 0))
+    }
+}
+
+/// A row or value the schema guarantees was missing: the database was changed behind our back.
+public struct StoreCorruption: Error, CustomStringConvertible {
+    public var description: String { "the database returned a row that does not match the schema" }
+}
+
+extension Optional {
+    fileprivate func orThrow() throws -> Wrapped {
+        guard let value = self else { throw StoreCorruption() }
+        return value
+    }
+}
+
+extension SQLiteRow {
+    fileprivate func required(_ name: String) throws -> SQLiteData {
+        try column(name).orThrow()
+    }
+}
+
+extension SQLiteData {
+    fileprivate static func optionalText(_ value: String?) -> SQLiteData {
+        value.map(SQLiteData.text) ?? .null
+    }
+}
