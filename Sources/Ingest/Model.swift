@@ -25,16 +25,21 @@ public struct ExtractedDocument: Codable, Sendable, Hashable {
     public var text: String
     public var pages: [PageSpan]
     public var sourceFormat: SourceFormat
+    /// A DOCX's header and footer lines, kept out of `text` (they repeat on every page and are
+    /// not clauses); nil for other formats, whose running headers are removed instead.
+    public var headersAndFooters: String?
 
-    public init(text: String, pages: [PageSpan], sourceFormat: SourceFormat) {
+    public init(text: String, pages: [PageSpan], sourceFormat: SourceFormat, headersAndFooters: String? = nil) {
         self.text = text
         self.pages = pages
         self.sourceFormat = sourceFormat
+        self.headersAndFooters = headersAndFooters
     }
 
     enum CodingKeys: String, CodingKey {
         case text, pages
         case sourceFormat = "source_format"
+        case headersAndFooters = "headers_and_footers"
     }
 }
 

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Reads a PDF page by page: the text layer through poppler's `pdftotext`, and pages whose
+/// text layer is missing or nearly empty (scans) through OCR.
+struct PDFReader: Sendable {
+    let limits: IngestLimits
+    let runner: ProgramRunner
+
+    struct Result: Sendable {
+        var pages: [String]
+        /// How many pages were read by OCR.
+        var recognizedPages: Int
+    }
+
+    func read(_ data: Data, progress: @Sendable (Int, Int) async -> Void) async throws(IngestError) -> Result {
+        try await withScratchDirectory { directory throws(IngestError) in
+            let pdf = try writeInput(data, named: "input.pdf", in: directory)
+            let pageCount = try await countPages(pdf)
+            guard pageCount <= limits.maxPages else {
+                throw IngestError(.unreadable, "PDF 共 \(pageCount) 页，超过 \(limits.maxPages) 页上限")
+            }
+            // No -layout: it pads columns with spaces that break Chinese words apart; reading
+            // order is better without it. Each page ends with a form feed.
+            let extracted = try await runner.run(.pdftotext, ["-enc", "UTF-8", "-eol", "unix", pdf.path, "-"])
+            guard extracted.succeeded else { throw Self.damaged }
+            var pages = String(decoding: extracted.standardOutput, as: UTF8.self)
+                .split(separator: "\u{0C}", omittingEmptySubsequences: false).prefix(pageCount).map(String.init)
+            pages += Array(repeating: "", count: pageCount - pages.count)
+
+            let ocr = OCRReader(limits: limits, runner: runner)
+            var recognized = 0
+            for index in pages.indices {
+                if Self.meaningfulCharacters(in: pages[index]) < limits.minTextCharactersPerPage {
+                    pages[index] = try await ocr.recognize(page: index + 1, of: pdf, in: directory)
+                    recognized += 1
+                }
+                await progress(index + 1, pageCount)
+            }
+            return Result(pages: pages, recognizedPages: recognized)
+        }
+    }
+
+    private func countPages(_ pdf: URL) async throws(IngestError) -> Int {
+        let info = try await runner.run(.pdfinfo, [pdf.path])
+        guard info.succeeded else {
+            if info.standardError.contains("Incorrect password") {
+                throw IngestError(.unreadable, "PDF 文件已加密，请解除密码保护后重新上传")
+            }
+            throw Self.damaged
+        }
+        let text = String(decoding: info.standardOutput, as: UTF8.self)
+        let count = text.split(separator: "\n").lazy
+            .compactMap { line in line.hasPrefix("Pages:") ? Int(line.dropFirst("Pages:".count).trimmingCharacters(in: .whitespaces)) : nil }
+            .first
+        guard let count, count > 0 else { throw Self.damaged }
+        return count
+    }
+
+    /// Letters and digits, the only signs of a real text layer (a scan often carries a few stray marks).
+    private static func meaningfulCharacters(in page: String) -> Int {
+        page.unicodeScalars.reduce(0) { $0 + (($1.properties.isAlphabetic || $1.properties.numericType != nil) ? 1 : 0) }
+    }
+
+    private static let damaged = IngestError(.unreadable, "PDF 文件已损坏，无法读取")
+}
