@@ -184,10 +184,10 @@ struct TextNormalizer: Sendable {
         line.unicodeScalars.reduce(0) { $0 + (isCJK($1) ? 2 : 1) }
     }
 
-    /// Removes, from the first and last few lines of each page, lines that recur on most pages
-    /// (compared without digits, so "第 3 页" matches "第 4 页") and lines that are only a page number.
+    /// Removes, from the first and last few lines of each page, lines that recur on at least 60 %
+    /// of the pages of a document of three or more (compared without digits, so "第 3 页" matches
+    /// "第 4 页"), and lines that are only a page number ("- 3 -", "第3页共10页").
     private static func removingRunningLines(_ pages: [[String]]) -> [[String]] {
-        guard pages.count >= 2 else { return pages }
         let edge = 3
         func edgeIndices(_ lines: [String]) -> [Int] {
             let content = lines.indices.filter { !lines[$0].isEmpty }
