@@ -1,0 +1,33 @@
+import Foundation
+import Review
+
+/// Renders review reports; a value to create once (it holds the parsed CJK font) and share.
+public struct ReportRenderer: Sendable {
+    /// The TrueType font the PDF embeds a subset of; nil when the PDF falls back to the
+    /// non-embedded Adobe `STSong-Light`.
+    public let fontFile: URL?
+
+    /// Uses `fontFile` (a `.ttf`, or a `.ttc` whose first face is taken) for PDF text.
+    public init(fontFile: URL? = ReportRenderer.defaultCJKFont()) {
+        self.fontFile = fontFile
+    }
+
+    /// WenQuanYi Micro Hei as fontconfig finds it, else at Debian's path; nil when it is not installed.
+    public static func defaultCJKFont() -> URL? {
+        CJKFontLocator.wenQuanYiMicroHei()
+    }
+
+    /// The file for `document` in `format`.
+    public func render(_ document: ReportDocument, as format: ReportFormat, options: ReportOptions = .init()) throws
+        -> Data
+    {
+        switch format {
+        case .txt:
+            return TextReportWriter().render(ReportContent(document))
+        case .docx:
+            return try DOCXReportWriter().render(ReportContent(document), created: document.reviewedAt)
+        case .pdf, .annotated:
+            throw ReportError("暂不支持导出\(format.label)")
+        }
+    }
+}
