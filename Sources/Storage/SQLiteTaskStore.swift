@@ -182,6 +182,16 @@ public final class SQLiteTaskStore: TaskStore {
         return try rows.first.map(Self.taskRecord)
     }
 
+    public func resumeRun(taskID: Int64) async throws -> TaskRecord? {
+        let rows = try await connection.query(
+            """
+            UPDATE tasks SET run = run + 1, stage = NULL, progress = NULL, updated_at = ?
+            WHERE id = ? AND status = 'PROCESSING' RETURNING \(Self.taskColumns)
+            """,
+            [.float(Date().timeIntervalSince1970), .integer(Int(taskID))])
+        return try rows.first.map(Self.taskRecord)
+    }
+
     public func unfinishedTasks() async throws -> [TaskRecord] {
         let rows = try await connection.query(
             "SELECT \(Self.taskColumns) FROM tasks WHERE status = 'PROCESSING' ORDER BY id")

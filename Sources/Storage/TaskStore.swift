@@ -146,6 +146,8 @@ public protocol TaskStore: Sendable {
     func startRun(taskID: Int64) async throws -> TaskRecord?
     /// Every task left PROCESSING (by a crash or a restart), oldest first.
     func unfinishedTasks() async throws -> [TaskRecord]
+    /// Starts a new run of a task a previous process left PROCESSING; nil when it is no longer PROCESSING.
+    func resumeRun(taskID: Int64) async throws -> TaskRecord?
 
     /// Appends an event to the task's current run, assigning the next `seq`, and records its stage and progress on the task.
     func appendEvent(taskID: Int64, _ draft: EventDraft) async throws -> StoredEvent
