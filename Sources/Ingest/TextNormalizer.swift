@@ -13,12 +13,18 @@
 ///   top or bottom of most pages, page numbers ignored) and bare page numbers are removed;
 ///   lines broken only by the page width are joined back into paragraphs, and Latin words
 ///   hyphenated at a line end are rejoined.
-struct TextNormalizer: Sendable {
+///
+/// Public so that text arriving by other routes (pasted into a form) can be cleaned the same way.
+public struct TextNormalizer: Sendable {
     /// Whether the source was laid out on pages (PDF, OCR), which enables the layout repairs.
-    var isLaidOut: Bool
+    public var isLaidOut: Bool
+
+    public init(isLaidOut: Bool) {
+        self.isLaidOut = isLaidOut
+    }
 
     /// Pages are joined with one newline; each span covers its page's text without that newline.
-    func normalize(pages: [String]) -> (text: String, pages: [PageSpan]) {
+    public func normalize(pages: [String]) -> (text: String, pages: [PageSpan]) {
         var lines = pages.map { page in
             page.replacing("\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
                 .map { Self.cleanLine(Substring($0)) }
@@ -168,7 +174,10 @@ struct TextNormalizer: Sendable {
            first.properties.isLowercase {
             return String(left.dropLast()) + right
         }
-        if (latinLeft || isDigit(last) || last == "," || last == ".") && first.isASCII && !isCJK(first) {
+        // An amount wrapped after its separator ("1,080," + "000.00") is one number.
+        let splitNumber = (last == "," || last == ".") && isDigit(first)
+            && left.unicodeScalars.dropLast().last.map(isDigit) == true
+        if !splitNumber, latinLeft || isDigit(last) || last == "," || last == ".", first.isASCII, !isCJK(first) {
             return left + " " + right
         }
         return left + right
@@ -188,9 +197,10 @@ struct TextNormalizer: Sendable {
     /// of the pages of a document of three or more (compared without digits, so "第 3 页" matches
     /// "第 4 页"), and lines that are only a page number ("- 3 -", "第3页共10页").
     private static func removingRunningLines(_ pages: [[String]]) -> [[String]] {
-        let edge = 3
+        // Up to three lines at each end, fewer on a short page so the window stays off its body.
         func edgeIndices(_ lines: [String]) -> [Int] {
             let content = lines.indices.filter { !lines[$0].isEmpty }
+            let edge = max(1, min(3, content.count / 4))
             return Array(Set(content.prefix(edge) + content.suffix(edge))).sorted()
         }
         var pagesWithKey: [String: Int] = [:]
@@ -200,8 +210,12 @@ struct TextNormalizer: Sendable {
         }
         let threshold = max(2, (pages.count * 6 + 9) / 10)
         let recurring = pages.count >= 3 ? Set(pagesWithKey.filter { $0.value >= threshold }.keys) : []
+        // A clause heading is content even when every page starts with one.
         return pages.map { lines in
-            let drop = Set(edgeIndices(lines).filter { isPageNumber(lines[$0]) || recurring.contains(runningKey(lines[$0])) })
+            let drop = Set(edgeIndices(lines).filter {
+                isPageNumber(lines[$0])
+                    || (recurring.contains(runningKey(lines[$0])) && lines[$0].prefixMatch(of: itemStart) == nil)
+            })
             return lines.indices.filter { !drop.contains($0) }.map { lines[$0] }
         }
     }
