@@ -200,6 +200,24 @@ public struct Finding: Codable, Sendable, Hashable {
         case lineNumbers = "line_numbers"
         case statutes
     }
+
+    /// Writes every key, with `"span": null` for document-level findings, so clients always see the field.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(ruleID, forKey: .ruleID)
+        try container.encode(clauseID, forKey: .clauseID)
+        try container.encode(title, forKey: .title)
+        try container.encode(category, forKey: .category)
+        try container.encode(riskLevel, forKey: .riskLevel)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(analysis, forKey: .analysis)
+        try container.encode(suggestion, forKey: .suggestion)
+        try container.encode(clauseText, forKey: .clauseText)
+        try container.encode(span, forKey: .span)
+        try container.encode(lineNumbers, forKey: .lineNumbers)
+        try container.encode(statutes, forKey: .statutes)
+    }
 }
 
 /// Totals and the overall verdict of a review.

@@ -1,0 +1,339 @@
+import Foundation
+
+/// Built-in analyzers a rule can name in `analyzer:`; each computes facts regexes cannot (sums, ratios, dates, checksums).
+enum AnalyzerName: String, Sendable, CaseIterable {
+    case penaltyRatio = "penalty_ratio"
+    case dailyRate = "daily_rate"
+    case depositRatio = "deposit_ratio"
+    case penaltyWithDeposit = "penalty_with_deposit"
+    case loanInterest = "loan_interest"
+    case probationPeriod = "probation_period"
+    case nonCompeteTerm = "non_compete_term"
+    case leaseTerm = "lease_term"
+    case amountWordsMismatch = "amount_words_mismatch"
+    case lineItemsTotal = "line_items_total"
+    case dateOrder = "date_order"
+    case creditCode = "credit_code"
+    case idNumber = "id_number"
+    case partyNameMismatch = "party_name_mismatch"
+    case shortInspection = "short_inspection"
+    case prepayment = "prepayment"
+}
+
+/// Evidence an analyzer found: the scalar range to quote, the party the term burdens, and a sentence for the finding.
+struct AnalyzerHit: Sendable {
+    var range: Range<Int>
+    var party: String?
+    var detail: String
+}
+
+/// Facts about the whole contract the analyzers share.
+struct ContractFacts: Sendable {
+    var blocks: [PartyBlock]
+    var signatures: [SignatureName]
+    /// The total price or fee when the contract states one, in cents.
+    var price: Int?
+    /// Contract term in months, when stated (for probation limits).
+    var termMonths: Double?
+    var hasDeposit: Bool
+    var hasPenalty: Bool
+}
+
+/// One sentence of a clause, ready to search.
+struct Sentence {
+    let range: Range<Int>
+    let searchable: SearchableText
+
+    func contains(_ words: [String]) -> Bool { words.contains { searchable.string.contains($0) } }
+}
+
+/// Runs the built-in analyzers on the sentences of one clause.
+struct Analyzers {
+    let text: ReviewText
+    let facts: ContractFacts
+    let settings: ReviewSettings
+
+    private static let partyWord = CompiledRegex(fixed: RulePattern.partyAlternation)
+    private static let capWords = ["不超过", "不得超过", "上限", "最高", "为限", "总额", "累计", "封顶"]
+
+    /// Sentences of `range`, split after 。；！？ and line breaks.
+    static func sentences(of text: ReviewText, in range: Range<Int>) -> [Sentence] {
+        var result: [Sentence] = []
+        var start = range.lowerBound
+        for index in range where text.scalars[index].endsSentence || index == range.upperBound - 1 {
+            let sentence = text.trimmed(start..<(index + 1))
+            if !sentence.isEmpty { result.append(Sentence(range: sentence, searchable: SearchableText(text.string(sentence), base: sentence.lowerBound))) }
+            start = index + 1
+        }
+        return result
+    }
+
+    /// The first party designation in a sentence: usually the one the sentence obliges.
+    static func firstParty(in sentence: Sentence) -> String? {
+        Self.partyWord.firstMatch(in: sentence.searchable).flatMap { sentence.searchable.group(0, of: $0) }
+    }
+
+    func hits(_ name: AnalyzerName, in sentences: [Sentence]) -> [AnalyzerHit] {
+        sentences.flatMap { sentence -> [AnalyzerHit] in
+            switch name {
+            case .penaltyRatio: penaltyRatio(sentence)
+            case .dailyRate: dailyRate(sentence)
+            case .depositRatio: depositRatio(sentence)
+            case .penaltyWithDeposit: penaltyWithDeposit(sentence)
+            case .loanInterest: loanInterest(sentence)
+            case .probationPeriod: probation(sentence)
+            case .nonCompeteTerm: longPeriod(sentence, keywords: ["竞业"], limitYears: 2, label: "竞业限制期限")
+            case .leaseTerm: longPeriod(sentence, keywords: ["租赁期", "租期", "租赁期限"], limitYears: 20, label: "租赁期限")
+            case .amountWordsMismatch: amountMismatch(sentence)
+            case .lineItemsTotal: []
+            case .dateOrder: dateOrder(sentence)
+            case .creditCode: creditCodes(sentence)
+            case .idNumber: idNumbers(sentence)
+            case .partyNameMismatch: partyNameMismatch(sentence)
+            case .shortInspection: shortInspection(sentence)
+            case .prepayment: prepayment(sentence)
+            }
+        }
+    }
+
+    /// Line items are table rows, which span several sentences, so this one reads the whole clause.
+    func lineItemsTotal(in range: Range<Int>) -> [AnalyzerHit] {
+        var sum = 0, rows = 0
+        var total: (cents: Int, range: Range<Int>)?
+        for line in Self.sentences(of: text, in: range) where line.searchable.string.contains("\n") == false {
+            let cells = line.searchable.string.split(whereSeparator: { $0 == "｜" || $0 == "|" || $0 == "\t" })
+            if cells.count >= 4 {
+                let last = cells.last!.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
+                if let value = Decimal(string: last), last.first?.isNumber == true {
+                    sum += Int(NSDecimalNumber(decimal: value * 100).int64Value)
+                    rows += 1
+                }
+            } else if rows >= 2, total == nil, line.contains(["合计", "总计", "总价", "总额"]),
+                      let amount = Quantities.money(in: line.searchable).first(where: { $0.form == .figures }) {
+                total = (amount.cents, line.range)
+            }
+        }
+        guard let total, rows >= 2, total.cents != sum else { return [] }
+        return [AnalyzerHit(range: total.range, party: nil,
+                            detail: "明细各项金额之和为\(Self.yuan(sum))，而合计金额为\(Self.yuan(total.cents))，相差\(Self.yuan(abs(total.cents - sum)))")]
+    }
+
+    // MARK: - Money and rates
+
+    private func nonCapRates(_ sentence: Sentence) -> [RateMention] {
+        Quantities.rates(in: sentence.searchable).filter { rate in
+            let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 14)..<rate.range.lowerBound)
+            let after = text.string(rate.range.upperBound..<min(sentence.range.upperBound, rate.range.upperBound + 4))
+            return !Self.capWords.contains { before.contains($0) } && !after.contains("为限")
+        }
+    }
+
+    private static let dailyWords = ["每日", "每天", "每逾期一日", "每逾期一天", "按日", "日利率", "每延迟一日", "每迟延一日", "每延误一日"]
+
+    private func penaltyRatio(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["违约金", "扣减", "扣除", "罚款", "罚金"]), !sentence.contains(Self.dailyWords),
+              !sentence.contains(["定金"]) else { return [] }
+        let party = Self.firstParty(in: sentence)
+        if let rate = nonCapRates(sentence).first(where: { $0.value > settings.penaltyRatioLimit }) {
+            let percent = Self.percent(rate.value)
+            return [AnalyzerHit(range: sentence.range, party: party,
+                                detail: "约定的违约金或扣款达到计算基数的\(percent)，超过30%的司法调整参照线")]
+        }
+        let amounts = Quantities.money(in: sentence.searchable).filter { _ in sentence.contains(["违约金"]) }
+        guard let largest = amounts.map(\.cents).max() else { return [] }
+        if let price = facts.price, price > 0, Double(largest) / Double(price) > settings.penaltyRatioLimit {
+            return [AnalyzerHit(range: sentence.range, party: party,
+                                detail: "违约金\(Self.yuan(largest))约为合同价款\(Self.yuan(price))的\(Self.percent(Double(largest) / Double(price)))")]
+        }
+        if facts.price == nil, largest >= 100_000_000 {
+            return [AnalyzerHit(range: sentence.range, party: party,
+                                detail: "固定违约金\(Self.yuan(largest))与可能的实际损失缺乏对应关系")]
+        }
+        return []
+    }
+
+    private func dailyRate(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(Self.dailyWords), sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约"]),
+              let rate = nonCapRates(sentence).first, rate.value > settings.dailyRateLimit else { return [] }
+        let yearly = rate.value * 365
+        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence),
+                            detail: "按日\(Self.percent(rate.value))计算，折合年化约\(Self.percent(yearly))，远高于市场水平（一年期LPR \(Self.number(settings.lprOneYearPercent))%的四倍为\(Self.percent(settings.interestCap))）")]
+    }
+
+    private func depositRatio(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["定金"]), !sentence.contains(["订金"]) else { return [] }
+        let party = Self.firstParty(in: sentence)
+        if let rate = nonCapRates(sentence).first, rate.value > settings.depositRatioLimit, rate.value <= 1 {
+            return [AnalyzerHit(range: sentence.range, party: party, detail: "定金为合同价款的\(Self.percent(rate.value))")]
+        }
+        if let price = facts.price, price > 0,
+           let amount = Quantities.money(in: sentence.searchable).map(\.cents).max(),
+           Double(amount) / Double(price) > settings.depositRatioLimit, amount < price {
+            return [AnalyzerHit(range: sentence.range, party: party,
+                                detail: "定金\(Self.yuan(amount))占合同价款\(Self.yuan(price))的\(Self.percent(Double(amount) / Double(price)))")]
+        }
+        return []
+    }
+
+    private func penaltyWithDeposit(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard facts.hasDeposit, facts.hasPenalty, sentence.contains(["定金"]), !sentence.contains(["订金"]) else { return [] }
+        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence), detail: "合同同时约定了定金和违约金")]
+    }
+
+    private func loanInterest(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["利率", "利息", "年息", "月息", "年化"]) else { return [] }
+        var yearly = 0.0
+        for rate in nonCapRates(sentence) {
+            let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 8)..<rate.range.lowerBound)
+            let factor: Double = before.contains("月") ? 12 : before.contains("日") ? 365 : 1
+            yearly = max(yearly, rate.value * factor)
+        }
+        guard yearly > settings.interestCap + 1e-9 else { return [] }
+        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence),
+                            detail: "约定年利率约\(Self.percent(yearly))，超过合同成立时一年期LPR（按\(Self.number(settings.lprOneYearPercent))%计）四倍即\(Self.percent(settings.interestCap))")]
+    }
+
+    private func amountMismatch(_ sentence: Sentence) -> [AnalyzerHit] {
+        let amounts = Quantities.money(in: sentence.searchable)
+        var hits: [AnalyzerHit] = []
+        for capital in amounts where capital.form == .capitals {
+            let partner = amounts.filter { $0.form == .figures }.min { lhs, rhs in
+                distance(lhs.range, capital.range) < distance(rhs.range, capital.range)
+            }
+            guard let partner, distance(partner.range, capital.range) <= 12, partner.cents != capital.cents else { continue }
+            hits.append(AnalyzerHit(range: sentence.range, party: nil,
+                                    detail: "大写金额为\(Self.yuan(capital.cents))，小写金额为\(Self.yuan(partner.cents))，二者不一致"))
+        }
+        return hits
+    }
+
+    private func distance(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Int {
+        lhs.upperBound <= rhs.lowerBound ? rhs.lowerBound - lhs.upperBound : max(0, lhs.lowerBound - rhs.upperBound)
+    }
+
+    private func prepayment(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["支付", "付清", "付款", "预付"]),
+              sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"]),
+              !sentence.contains(["验收", "到货", "交付后", "交货后", "发货后", "收到货", "安装完", "上线", "保函", "担保"])
+        else { return [] }
+        let full = sentence.contains(["全部价款", "全部合同价款", "全额", "全款", "一次性支付合同总价", "付清"])
+        let share = nonCapRates(sentence).map(\.value).max() ?? 0
+        guard full || share >= 0.5 else { return [] }
+        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence),
+                            detail: full ? "签约后即须付清全部价款" : "签约后即须预付\(Self.percent(share))的价款")]
+    }
+
+    // MARK: - Periods and dates
+
+    private func probation(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["试用期"]) else { return [] }
+        let periods = Quantities.periods(in: sentence.searchable).filter { $0.unit == .month || $0.unit == .day || $0.unit == .week }
+        let dates = Quantities.dates(in: sentence.searchable)
+        var months = periods.first.map { $0.days / 30.4 }
+        if months == nil, dates.count >= 2 { months = Self.months(from: dates[0], to: dates[1]) }
+        guard let months else { return [] }
+        let allowed: Double
+        let term = facts.termMonths
+        switch term {
+        case .none: allowed = 6
+        case .some(let t) where t < 3: allowed = 0
+        case .some(let t) where t < 12: allowed = 1
+        case .some(let t) where t < 36: allowed = 2
+        default: allowed = 6
+        }
+        guard months > allowed + 0.2 else { return [] }
+        let termText = term.map { "劳动合同期限约\(Self.number(($0 * 10).rounded() / 10))个月，" } ?? ""
+        return [AnalyzerHit(range: sentence.range, party: nil,
+                            detail: "\(termText)试用期约\(Self.number(months.rounded()))个月，法定上限为\(Self.number(allowed))个月")]
+    }
+
+    private func longPeriod(_ sentence: Sentence, keywords: [String], limitYears: Double, label: String) -> [AnalyzerHit] {
+        guard sentence.contains(keywords) else { return [] }
+        var years = Quantities.periods(in: sentence.searchable)
+            .filter { $0.unit == .year || $0.unit == .month }.map { $0.days / 365 }.max() ?? 0
+        let dates = Quantities.dates(in: sentence.searchable)
+        if dates.count >= 2 { years = max(years, Self.months(from: dates[0], to: dates[1]) / 12) }
+        guard years > limitYears + 0.01 else { return [] }
+        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence),
+                            detail: "\(label)约为\(Self.number((years * 10).rounded() / 10))年，超过法定的\(Self.number(limitYears))年")]
+    }
+
+    private func dateOrder(_ sentence: Sentence) -> [AnalyzerHit] {
+        let dates = Quantities.dates(in: sentence.searchable)
+        guard dates.count >= 2 else { return [] }
+        for (start, end) in zip(dates, dates.dropFirst()) {
+            let between = text.string(start.range.upperBound..<end.range.lowerBound)
+            guard between.count <= 6, between.contains("至") || between.contains("到") || between.contains("—")
+                || between.contains("-") || between.contains("~"), end.ordinal < start.ordinal else { continue }
+            return [AnalyzerHit(range: sentence.range, party: nil,
+                                detail: "终止日\(end.year)年\(end.month)月\(end.day)日早于起始日\(start.year)年\(start.month)月\(start.day)日")]
+        }
+        return []
+    }
+
+    private func shortInspection(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["验收", "检验", "异议", "验货"]) else { return [] }
+        guard let period = Quantities.periods(in: sentence.searchable).first(where: {
+            ($0.unit == .day || $0.unit == .workday || $0.unit == .hour) && $0.days <= 3.5
+        }) else { return [] }
+        let unit = period.unit == .workday ? "个工作日" : period.unit == .hour ? "小时" : "日"
+        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence),
+                            detail: "验收或提出异议的期限仅\(period.amount)\(unit)")]
+    }
+
+    // MARK: - Parties
+
+    private static let creditCodePattern = CompiledRegex(fixed: "统一社会信用代码[^：:\\n]{0,6}[：:]\\s*([0-9A-Za-z]{18})")
+    private static let idPattern = CompiledRegex(fixed: "(?:身份证|公民身份号码)[^：:\\n]{0,6}[：:]\\s*([0-9]{17}[0-9Xx])")
+
+    private func creditCodes(_ sentence: Sentence) -> [AnalyzerHit] {
+        Self.creditCodePattern.matches(in: sentence.searchable).compactMap { match in
+            guard let code = sentence.searchable.group(1, of: match)?.uppercased(), !RegistrationNumber.isValidCreditCode(code)
+            else { return nil }
+            let expected = RegistrationNumber.creditCodeCheckCharacter(code).map { "校验位应为\($0)" } ?? "含有非法字符"
+            return AnalyzerHit(range: sentence.range, party: nil, detail: "统一社会信用代码\(code)未通过GB 32100校验（\(expected)）")
+        }
+    }
+
+    private func idNumbers(_ sentence: Sentence) -> [AnalyzerHit] {
+        Self.idPattern.matches(in: sentence.searchable).compactMap { match in
+            guard let number = sentence.searchable.group(1, of: match)?.uppercased(), !RegistrationNumber.isValidIDNumber(number)
+            else { return nil }
+            let expected = RegistrationNumber.idCheckCharacter(number).map { "校验码应为\($0)" } ?? ""
+            return AnalyzerHit(range: sentence.range, party: nil, detail: "身份证号\(number)未通过GB 11643校验（\(expected)）")
+        }
+    }
+
+    private func partyNameMismatch(_ sentence: Sentence) -> [AnalyzerHit] {
+        facts.signatures.filter { sentence.range.contains($0.range.lowerBound) }.compactMap { signature in
+            guard let block = facts.blocks.first(where: { $0.terms.contains(signature.designation) }),
+                  Self.normalized(block.name) != Self.normalized(signature.name) else { return nil }
+            return AnalyzerHit(range: sentence.range, party: signature.designation,
+                               detail: "首部记载的\(signature.designation)为“\(block.name)”，签署处为“\(signature.name)”")
+        }
+    }
+
+    private static func normalized(_ name: String) -> String {
+        String(name.unicodeScalars.filter { !$0.isBlank }.map { $0 == "(" ? "（" : $0 == ")" ? "）" : Character($0) })
+    }
+
+    // MARK: - Formatting
+
+    static func months(from start: DateMention, to end: DateMention) -> Double {
+        Double((end.year - start.year) * 12 + (end.month - start.month)) + Double(end.day - start.day + 1) / 30.4
+    }
+
+    static func yuan(_ cents: Int) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.minimumFractionDigits = cents % 100 == 0 ? 0 : 2
+        formatter.maximumFractionDigits = 2
+        return (formatter.string(from: NSNumber(value: Double(cents) / 100)) ?? "\(cents / 100)") + "元"
+    }
+
+    static func percent(_ fraction: Double) -> String { number((fraction * 10_000).rounded() / 100) + "%" }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

@@ -1,0 +1,444 @@
+import Foundation
+import Yams
+
+/// A rule catalog or playbook file that could not be loaded: where, and why.
+public struct PlaybookError: Error, CustomStringConvertible, Sendable, Hashable {
+    /// The file, as a path or a bundle-relative name.
+    public var file: String
+    /// 1-based line in that file; 0 when the file as a whole is at fault.
+    public var line: Int
+    public var reason: String
+
+    public init(file: String, line: Int, reason: String) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String { "\(file):\(line): \(reason)" }
+}
+
+/// Numbers the built-in analyzers compare against; set in the catalog's `settings`, overridable by a playbook.
+struct ReviewSettings: Sendable, Hashable {
+    /// One-year LPR in percent; caps of "4×LPR" are computed from it.
+    var lprOneYearPercent = 3.0
+    /// 违约金 above this share of the contract price is flagged (合同编通则解释第六十五条: 30% over the loss).
+    var penaltyRatioLimit = 0.3
+    /// 定金 above this share of the price exceeds 民法典第五百八十六条.
+    var depositRatioLimit = 0.2
+    /// A daily late-payment or penalty rate above this fraction is far above market.
+    var dailyRateLimit = 0.0005
+
+    /// 4×LPR, as a yearly fraction.
+    var interestCap: Double { lprOneYearPercent * 4 / 100 }
+}
+
+/// A regular expression of a rule, with `{SELF}`, `{OTHER}` and `{PARTY}` placeholders for party designations.
+struct RulePattern: Sendable {
+    let source: String
+    /// Literals of which at least one per group must occur in a text before the regex is worth running.
+    let gate: [[[Unicode.Scalar]]]
+    private let fixed: CompiledRegex?
+
+    static let partyAlternation = "(?:" + PartyVocabulary.designations.sorted { $0.count > $1.count }
+        .joined(separator: "|") + ")"
+
+    init(_ source: String) throws {
+        self.source = source
+        gate = LiteralGate.required(by: source)
+        if source.contains("{SELF}") || source.contains("{OTHER}") {
+            fixed = nil
+            _ = try CompiledRegex(Self.expand(source, reviewer: ["甲方"], counterparty: ["乙方"]))
+        } else {
+            fixed = try CompiledRegex(Self.expand(source, reviewer: [], counterparty: []))
+        }
+    }
+
+    /// The regex for this review, compiled now when it names the reviewer or the counterparty.
+    func regex(for sides: PartySides, cache: inout [String: CompiledRegex]) -> CompiledRegex {
+        if let fixed { return fixed }
+        if let cached = cache[source] { return cached }
+        let compiled = CompiledRegex(fixed: Self.expand(
+            source, reviewer: sides.reviewerTerms, counterparty: sides.counterpartyTerms))
+        cache[source] = compiled
+        return compiled
+    }
+
+    private static func expand(_ source: String, reviewer: [String], counterparty: [String]) -> String {
+        func group(_ terms: [String]) -> String {
+            terms.isEmpty ? "(?!)" : "(?:" + terms.map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|") + ")"
+        }
+        return source.replacingOccurrences(of: "{PARTY}", with: partyAlternation)
+            .replacingOccurrences(of: "{SELF}", with: group(reviewer))
+            .replacingOccurrences(of: "{OTHER}", with: group(counterparty))
+    }
+}
+
+/// Derives from a regex the literals any match must contain, so most clauses are skipped without running it.
+enum LiteralGate {
+    private static let meta = Set("\\[](){}|?*+.^$".unicodeScalars)
+
+    static func required(by pattern: String) -> [[[Unicode.Scalar]]] {
+        let scalars = Array(pattern.unicodeScalars)
+        var groups: [[[Unicode.Scalar]]] = []
+        var run: [Unicode.Scalar] = []
+        func flush() {
+            if run.count >= 2 || (run.count == 1 && !run[0].isASCII) { groups.append([run]) }
+            run = []
+        }
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            switch scalar {
+            case "|":
+                return []
+            case "\\":
+                flush()
+                index += 2
+                continue
+            case "[":
+                flush()
+                while index < scalars.count, scalars[index] != "]" { index += scalars[index] == "\\" ? 2 : 1 }
+            case "(":
+                flush()
+                let close = matchingParen(scalars, from: index)
+                let body = Array(scalars[(index + 1)..<close])
+                let optional = close + 1 < scalars.count && isZeroQuantifier(scalars, at: close + 1)
+                if !optional, let alternatives = literalAlternatives(body) { groups.append(alternatives) }
+                index = close
+            case "{":
+                let close = scalars[index...].firstIndex(of: "}") ?? scalars.count - 1
+                let body = String(String.UnicodeScalarView(scalars[(index + 1)..<close]))
+                if body.hasPrefix("0") { run.removeLast(min(1, run.count)) }
+                flush()
+                index = close
+            case "?", "*":
+                run.removeLast(min(1, run.count))
+                flush()
+            case ".", "^", "$", ")", "]", "+":
+                flush()
+            default:
+                run.append(scalar)
+            }
+            index += 1
+        }
+        flush()
+        return groups.sorted { ($0.map(\.count).min() ?? 0) > ($1.map(\.count).min() ?? 0) }.prefix(2).map { $0 }
+    }
+
+    private static func matchingParen(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
+        var depth = 0, index = start
+        while index < scalars.count {
+            switch scalars[index] {
+            case "\\": index += 1
+            case "(": depth += 1
+            case ")":
+                depth -= 1
+                if depth == 0 { return index }
+            default: break
+            }
+            index += 1
+        }
+        return scalars.count - 1
+    }
+
+    private static func isZeroQuantifier(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
+        scalars[index] == "?" || scalars[index] == "*"
+            || (scalars[index] == "{" && index + 1 < scalars.count && scalars[index + 1] == "0")
+    }
+
+    /// `?:甲方|乙方` → [甲方, 乙方] when every alternative is a plain literal.
+    private static func literalAlternatives(_ body: [Unicode.Scalar]) -> [[Unicode.Scalar]]? {
+        var body = body[...]
+        if body.starts(with: ["?", ":"]) { body = body.dropFirst(2) }
+        let alternatives = body.split(separator: "|", omittingEmptySubsequences: false).map(Array.init)
+        guard !alternatives.isEmpty, alternatives.allSatisfy({ !$0.isEmpty && !$0.contains(where: meta.contains) })
+        else { return nil }
+        return alternatives
+    }
+}
+
+/// What makes a rule fire.
+struct Trigger: Sendable {
+    /// At least one must match; the first match (that passes `who`) is the quoted evidence.
+    var any: [RulePattern] = []
+    /// Each must match somewhere in the same clause.
+    var all: [RulePattern] = []
+    /// None may match in the quoted sentence.
+    var unless: [RulePattern] = []
+    /// None may match anywhere in the clause.
+    var unlessClause: [RulePattern] = []
+    /// None may match anywhere in the contract.
+    var unlessDocument: [RulePattern] = []
+    /// Document rules: fire when none of these match anywhere in the contract.
+    var missing: [RulePattern] = []
+    /// A built-in analyzer whose hits are the evidence.
+    var analyzer: AnalyzerName?
+    /// Whose analyzer hit counts: the party the hit burdens must be the reviewer (`reviewer`) or not (`counterparty`).
+    var burdens: PartySides.Side?
+}
+
+/// One entry of the rule catalog.
+struct Rule: Sendable {
+    enum Scope: String, Sendable { case clause, document }
+
+    var id: String
+    var types: Set<ContractType>?
+    var protects: Set<Role>?
+    var scope: Scope
+    var level: RiskLevel
+    var category: String
+    var title: String
+    var summary: String
+    var analysis: String
+    var suggestion: String
+    var statutes: [StatuteCitation]
+    /// Findings of rules with the same concern on one clause are merged.
+    var concern: String
+    var trigger: Trigger
+    var enabled: Bool
+    /// Where the rule was defined, for messages.
+    var origin: String
+
+    func applies(to type: ContractType, role: Role) -> Bool {
+        enabled && (types?.contains(type) ?? true) && (protects?.contains(role) ?? true)
+    }
+}
+
+/// The built-in catalog plus any playbook, with statute references resolved.
+struct Catalog: Sendable {
+    var settings = ReviewSettings()
+    var rules: [Rule] = []
+    var statutes: StatuteLibrary
+
+    /// Loads the bundled catalog files, then every `*.yaml` / `*.yml` of `playbook` in name order.
+    init(resources: URL, playbook: URL?) throws {
+        statutes = StatuteLibrary(directory: resources.appendingPathComponent("statutes"))
+        let rulesDirectory = resources.appendingPathComponent("rules")
+        for url in try Self.yamlFiles(in: rulesDirectory) {
+            try load(url, displayName: "rules/" + url.lastPathComponent)
+        }
+        if let playbook {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: playbook.path, isDirectory: &isDirectory) else {
+                throw PlaybookError(file: playbook.path, line: 0, reason: "审查规则目录不存在 (playbook directory not found)")
+            }
+            let files = isDirectory.boolValue ? try Self.yamlFiles(in: playbook) : [playbook]
+            for url in files { try load(url, displayName: url.path) }
+        }
+    }
+
+    private static func yamlFiles(in directory: URL) throws -> [URL] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw PlaybookError(file: directory.path, line: 0, reason: "无法读取目录: \(error.localizedDescription)")
+        }
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .map { directory.appendingPathComponent($0) }
+    }
+
+    private mutating func load(_ url: URL, displayName: String) throws {
+        let yaml: String
+        do {
+            yaml = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw PlaybookError(file: displayName, line: 0, reason: "无法读取文件: \(error.localizedDescription)")
+        }
+        try load(yaml: yaml, file: displayName)
+    }
+
+    /// Adds the rules, sources and settings of one YAML document; a rule with a known id replaces the old one.
+    mutating func load(yaml: String, file: String) throws {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw PlaybookError(file: file, line: Self.line(of: error), reason: "YAML 语法错误: \(error)")
+        }
+        guard let root else { return }
+        var reader = NodeReader(file: file)
+        let top = try reader.mapping(root, allowed: ["version", "settings", "sources", "rules"])
+        if let sources = top["sources"] {
+            for (key, value) in try reader.mapping(sources) {
+                let fields = try reader.mapping(value, allowed: ["file", "name"])
+                let source = StatuteLibrary.Source(
+                    file: try reader.requiredString(fields, "file", in: value),
+                    name: try reader.requiredString(fields, "name", in: value))
+                do { try statutes.register(key, source: source) } catch {
+                    throw reader.error(value, "\(error)")
+                }
+            }
+        }
+        if let node = top["settings"] { try readSettings(node, reader: &reader) }
+        if let node = top["rules"] {
+            for ruleNode in try reader.sequence(node) {
+                let rule = try readRule(ruleNode, reader: &reader)
+                if let index = rules.firstIndex(where: { $0.id == rule.id }) {
+                    rules[index] = rule
+                } else {
+                    rules.append(rule)
+                }
+            }
+        }
+    }
+
+    private mutating func readSettings(_ node: Node, reader: inout NodeReader) throws {
+        let fields = try reader.mapping(node, allowed: ["lpr_one_year_percent", "penalty_ratio_limit",
+                                                         "deposit_ratio_limit", "daily_rate_limit"])
+        func number(_ key: String) throws -> Double? {
+            guard let value = fields[key] else { return nil }
+            guard let number = value.float ?? value.int.map(Double.init), number > 0 else {
+                throw reader.error(value, "\(key) 必须是正数")
+            }
+            return number
+        }
+        if let value = try number("lpr_one_year_percent") { settings.lprOneYearPercent = value }
+        if let value = try number("penalty_ratio_limit") { settings.penaltyRatioLimit = value }
+        if let value = try number("deposit_ratio_limit") { settings.depositRatioLimit = value }
+        if let value = try number("daily_rate_limit") { settings.dailyRateLimit = value }
+    }
+
+    private static let ruleKeys: Set<String> = [
+        "id", "types", "protects", "scope", "level", "category", "title", "summary", "analysis", "suggestion",
+        "statutes", "concern", "any", "all", "unless", "unless_clause", "unless_document", "missing", "analyzer",
+        "burdens", "enabled",
+    ]
+
+    private func readRule(_ node: Node, reader: inout NodeReader) throws -> Rule {
+        let fields = try reader.mapping(node, allowed: Self.ruleKeys)
+        let id = try reader.requiredString(fields, "id", in: node)
+        if let existing = rules.first(where: { $0.id == id }), fields.count <= 2, let enabled = fields["enabled"]?.bool {
+            var disabled = existing
+            disabled.enabled = enabled
+            return disabled
+        }
+        func strings(_ key: String) throws -> [String] {
+            guard let value = fields[key] else { return [] }
+            if let single = value.scalar { return [single.string] }
+            return try reader.sequence(value).map { item in
+                guard let text = item.scalar?.string else { throw reader.error(item, "\(key) 的每一项必须是字符串") }
+                return text
+            }
+        }
+        func patterns(_ key: String) throws -> [RulePattern] {
+            guard let value = fields[key] else { return [] }
+            let items = value.scalar != nil ? [value] : try reader.sequence(value)
+            return try items.map { item in
+                guard let text = item.scalar?.string else { throw reader.error(item, "\(key) 的每一项必须是正则表达式字符串") }
+                do { return try RulePattern(text) } catch {
+                    throw reader.error(item, "正则表达式无效 (invalid regex) \(text): \(error.localizedDescription)")
+                }
+            }
+        }
+        var types: Set<ContractType>?
+        if let value = fields["types"], value.scalar?.string != "all" {
+            types = Set(try strings("types").map { name in
+                guard let type = ContractType(alias: name) else { throw reader.error(value, "未知的合同类型 \(name)") }
+                return type
+            })
+        }
+        var protects: Set<Role>?
+        if let value = fields["protects"] {
+            protects = Set(try strings("protects").map { name in
+                guard let role = Role(alias: name) else { throw reader.error(value, "未知的角色 \(name)") }
+                return role
+            })
+        }
+        let scope: Rule.Scope
+        if let value = fields["scope"] {
+            guard let parsed = value.scalar.flatMap({ Rule.Scope(rawValue: $0.string) }) else {
+                throw reader.error(value, "scope 只能是 clause 或 document")
+            }
+            scope = parsed
+        } else {
+            scope = .clause
+        }
+        let levelNode = fields["level"]
+        guard let level = levelNode?.scalar.flatMap({ RiskLevel(rawValue: $0.string.uppercased()) }) else {
+            throw reader.error(levelNode ?? node, "level 必须是 HIGH、MEDIUM 或 LOW")
+        }
+        var trigger = Trigger(
+            any: try patterns("any"), all: try patterns("all"), unless: try patterns("unless"),
+            unlessClause: try patterns("unless_clause"), unlessDocument: try patterns("unless_document"),
+            missing: try patterns("missing"))
+        if let value = fields["analyzer"] {
+            guard let name = value.scalar.flatMap({ AnalyzerName(rawValue: $0.string) }) else {
+                throw reader.error(value, "未知的分析器 \(value.scalar?.string ?? "")；可用: "
+                    + AnalyzerName.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            trigger.analyzer = name
+        }
+        if let value = fields["burdens"] {
+            switch value.scalar?.string {
+            case "reviewer": trigger.burdens = .reviewer
+            case "counterparty": trigger.burdens = .counterparty
+            default: throw reader.error(value, "burdens 只能是 reviewer 或 counterparty")
+            }
+        }
+        switch scope {
+        case .clause where trigger.any.isEmpty && trigger.analyzer == nil:
+            throw reader.error(node, "条款规则需要 any 或 analyzer")
+        case .document where trigger.missing.isEmpty && trigger.analyzer == nil:
+            throw reader.error(node, "文档规则需要 missing 或 analyzer")
+        default: break
+        }
+        var citations: [StatuteCitation] = []
+        for reference in try strings("statutes") {
+            do { citations.append(try statutes.citation(reference)) } catch {
+                throw reader.error(fields["statutes"] ?? node, "\(error)")
+            }
+        }
+        return Rule(
+            id: id, types: types, protects: protects, scope: scope, level: level,
+            category: try reader.requiredString(fields, "category", in: node),
+            title: try reader.requiredString(fields, "title", in: node),
+            summary: try reader.requiredString(fields, "summary", in: node),
+            analysis: try reader.requiredString(fields, "analysis", in: node),
+            suggestion: try reader.requiredString(fields, "suggestion", in: node),
+            statutes: citations, concern: fields["concern"]?.scalar?.string ?? id, trigger: trigger,
+            enabled: fields["enabled"]?.bool ?? true, origin: "\(reader.file):\(node.mark?.line ?? 0)")
+    }
+
+    private static func line(of error: YamlError) -> Int {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        case .duplicatedKeysInMapping(_, let context): context.mark.line
+        default: 0
+        }
+    }
+}
+
+/// Reads Yams nodes and reports problems with the line they are on.
+private struct NodeReader {
+    let file: String
+
+    func error(_ node: Node, _ reason: String) -> PlaybookError {
+        PlaybookError(file: file, line: node.mark?.line ?? 0, reason: reason)
+    }
+
+    func mapping(_ node: Node, allowed: Set<String>? = nil) throws -> [String: Node] {
+        guard let mapping = node.mapping else { throw error(node, "此处应为映射 (expected a mapping)") }
+        var result: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else { throw error(key, "键必须是字符串") }
+            if let allowed, !allowed.contains(name) { throw error(key, "未知字段 \(name) (unknown field)") }
+            result[name] = value
+        }
+        return result
+    }
+
+    func sequence(_ node: Node) throws -> [Node] {
+        guard let sequence = node.sequence else { throw error(node, "此处应为列表 (expected a list)") }
+        return Array(sequence)
+    }
+
+    func requiredString(_ fields: [String: Node], _ key: String, in node: Node) throws -> String {
+        guard let value = fields[key] else { throw error(node, "缺少字段 \(key) (missing field)") }
+        guard let text = value.scalar?.string, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw error(value, "\(key) 必须是非空字符串")
+        }
+        return text
+    }
+}

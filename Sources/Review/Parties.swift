@@ -1,0 +1,192 @@
+import Foundation
+
+/// One party block of the contract header: "甲方（买方）：某某有限公司" and the lines that follow it.
+struct PartyBlock: Sendable, Hashable {
+    /// The designation that opens the line, e.g. 甲方 or 出租方.
+    var designation: String
+    /// The designation in brackets after it, e.g. 买方 in 甲方（买方）.
+    var alias: String?
+    var name: String
+    var nameRange: Range<Int>
+    var creditCode: String?
+    var creditCodeRange: Range<Int>?
+    var idNumber: String?
+    var idNumberRange: Range<Int>?
+    var role: Role?
+
+    /// Every word the contract uses for this party.
+    var terms: [String] { [designation] + (alias.map { [$0] } ?? []) }
+}
+
+/// A name written in a signature line: "甲方（盖章）：某某有限公司".
+struct SignatureName: Sendable, Hashable {
+    var designation: String
+    var name: String
+    var range: Range<Int>
+}
+
+/// Which words of a contract designate which role.
+enum PartyVocabulary {
+    /// Role words that identify a side regardless of whether it is called 甲方 or 乙方.
+    static let roleWords: [(word: String, role: Role)] = [
+        ("买方", .buyer), ("买受人", .buyer), ("采购方", .buyer), ("采购人", .buyer), ("需方", .buyer), ("购买方", .buyer),
+        ("购货方", .buyer), ("订购方", .buyer),
+        ("卖方", .seller), ("出卖人", .seller), ("供货方", .seller), ("供方", .seller), ("供应方", .seller), ("销售方", .seller),
+        ("供应商", .seller), ("出售方", .seller),
+        ("委托方", .client), ("委托人", .client), ("客户", .client),
+        ("服务方", .provider), ("受托方", .provider), ("受托人", .provider), ("咨询方", .provider), ("顾问方", .provider),
+        ("服务商", .provider), ("承接方", .provider),
+        ("出租方", .landlord), ("出租人", .landlord),
+        ("承租方", .tenant), ("承租人", .tenant),
+        ("用人单位", .employer), ("劳动者", .employee), ("员工", .employee),
+        ("出借人", .lender), ("出借方", .lender), ("贷款人", .lender),
+        ("借款人", .borrower), ("借款方", .borrower),
+        ("披露方", .disclosingParty), ("信息披露方", .disclosingParty),
+        ("接收方", .receivingParty), ("信息接收方", .receivingParty), ("接受方", .receivingParty),
+    ]
+
+    /// Words that open a party line; role words plus the neutral designations.
+    static let designations: [String] = ["甲方", "乙方", "丙方", "丁方", "保证人", "担保人", "存货人", "保管人", "承揽人", "定作人",
+                                         "发包人", "承包人", "托运人", "承运人"] + roleWords.map(\.word).filter { $0 != "客户" && $0 != "员工" }
+
+    /// What 甲方 / 乙方 usually are in each kind of contract when the text does not say.
+    static func conventionalRole(of designation: String, in type: ContractType) -> Role? {
+        let index: Int
+        switch designation {
+        case "甲方": index = 0
+        case "乙方": index = 1
+        default: return nil
+        }
+        let firstSide: [Role] = switch type {
+        case .purchase, .sales, .supply: [.buyer, .seller]
+        case .service, .consulting: [.client, .provider]
+        case .lease: [.landlord, .tenant]
+        case .employment: [.employer, .employee]
+        case .nda: [.disclosingParty, .receivingParty]
+        case .loan: [.lender, .borrower]
+        case .other: [.partyA, .partyB]
+        }
+        return firstSide[index]
+    }
+
+    static func role(of word: String, in type: ContractType) -> Role? {
+        guard let role = roleWords.first(where: { $0.word == word })?.role, type.roles.contains(role) else { return nil }
+        return role
+    }
+
+    /// The role of a party block: its bracketed or leading role word, else the convention for 甲方/乙方.
+    static func role(of block: PartyBlock, in type: ContractType) -> Role? {
+        for term in block.terms.reversed() {
+            if let role = role(of: term, in: type) { return role }
+        }
+        if type == .other, block.designation == "甲方" || block.designation == "乙方" {
+            return conventionalRole(of: block.designation, in: type)
+        }
+        if let alias = block.alias, let role = conventionalRole(of: alias, in: type) { return role }
+        return conventionalRole(of: block.designation, in: type)
+    }
+}
+
+/// Finds party blocks and signature names.
+enum PartyExtractor {
+    private static let alternation = PartyVocabulary.designations.sorted { $0.count > $1.count }.joined(separator: "|")
+    private static let partyLine = CompiledRegex(fixed:
+        "(?m)^[ \\t\\u3000]*(\(alternation))[ \\t\\u3000]*(?:[（(][ \\t]*(\(alternation))[ \\t]*[）)])?[ \\t\\u3000]*[：:][ \\t\\u3000]*([^\\n]*?)[ \\t\\u3000]*$")
+    private static let signatureLine = CompiledRegex(fixed:
+        "(?m)^[ \\t\\u3000]*(\(alternation))[ \\t\\u3000]*[（(](?:盖章|签字|签章|签名|公章)[^）)\\n]*[）)][ \\t\\u3000]*[：:][ \\t\\u3000]*([^\\n]*?)[ \\t\\u3000]*$")
+    private static let creditCode = CompiledRegex(fixed: "统一社会信用代码[^：:\\n]{0,6}[：:][ \\t\\u3000]*([0-9A-Za-z]{18})")
+    private static let idNumber = CompiledRegex(fixed: "(?:身份证|公民身份号码|身份证件号码)[^：:\\n]{0,6}[：:][ \\t\\u3000]*([0-9]{17}[0-9Xx])")
+
+    /// Party blocks found in `header` (the text before the first article), in order.
+    static func blocks(in header: SearchableText, type: ContractType) -> [PartyBlock] {
+        var blocks: [PartyBlock] = []
+        var anchors: [Int] = []
+        for match in partyLine.matches(in: header) {
+            guard let designation = header.group(1, of: match), let name = header.group(3, of: match),
+                  !name.isEmpty, !name.hasPrefix("（") else { continue }
+            let alias = header.group(2, of: match)
+            var block = PartyBlock(
+                designation: designation, alias: alias, name: name,
+                nameRange: header.documentRange(match.range(at: 3)))
+            block.role = PartyVocabulary.role(of: block, in: type)
+            blocks.append(block)
+            anchors.append(match.range.location)
+        }
+        func owner(of location: Int) -> Int? { anchors.lastIndex { $0 < location } }
+        for match in creditCode.matches(in: header) {
+            guard let index = owner(of: match.range.location), blocks[index].creditCode == nil else { continue }
+            blocks[index].creditCode = header.group(1, of: match)?.uppercased()
+            blocks[index].creditCodeRange = header.documentRange(match.range(at: 1))
+        }
+        for match in idNumber.matches(in: header) {
+            guard let index = owner(of: match.range.location), blocks[index].idNumber == nil else { continue }
+            blocks[index].idNumber = header.group(1, of: match)?.uppercased()
+            blocks[index].idNumberRange = header.documentRange(match.range(at: 1))
+        }
+        return blocks
+    }
+
+    /// Names written in signature lines anywhere in the text.
+    static func signatures(in text: SearchableText) -> [SignatureName] {
+        signatureLine.matches(in: text).compactMap { match in
+            guard let designation = text.group(1, of: match), let name = text.group(2, of: match), !name.isEmpty
+            else { return nil }
+            return SignatureName(designation: designation, name: name, range: text.documentRange(match.range(at: 2)))
+        }
+    }
+}
+
+/// Who is who in one review: the reviewer's own designations and the counterparty's.
+struct PartySides: Sendable, Hashable {
+    enum Side: Sendable { case reviewer, counterparty, other }
+
+    /// Words designating the reviewer, longest first.
+    let reviewerTerms: [String]
+    /// Words designating the counterparty, longest first.
+    let counterpartyTerms: [String]
+
+    init(blocks: [PartyBlock], type: ContractType, role: Role, partyNames: [String]) {
+        var mine: Set<String> = [], theirs: Set<String> = []
+        let named = blocks.filter { block in
+            partyNames.contains { !$0.isEmpty && (block.name.contains($0) || $0.contains(block.name)) }
+        }
+        let reviewerBlocks = named.isEmpty ? blocks.filter { $0.role == role } : named
+        for block in blocks {
+            if reviewerBlocks.contains(block) {
+                mine.formUnion(block.terms)
+            } else if let blockRole = block.role, type.roles.contains(blockRole) || [.partyA, .partyB].contains(blockRole) {
+                theirs.formUnion(block.terms)
+            }
+        }
+        for (word, wordRole) in PartyVocabulary.roleWords where type.roles.contains(wordRole) {
+            if wordRole == role { mine.insert(word) } else { theirs.insert(word) }
+        }
+        if mine.isDisjoint(with: ["甲方", "乙方"]) && theirs.isDisjoint(with: ["甲方", "乙方"]) {
+            for designation in ["甲方", "乙方"] {
+                let conventional = PartyVocabulary.conventionalRole(of: designation, in: type)
+                if conventional == role || (role == .partyA && designation == "甲方") || (role == .partyB && designation == "乙方") {
+                    mine.insert(designation)
+                } else {
+                    theirs.insert(designation)
+                }
+            }
+        }
+        theirs.subtract(mine)
+        reviewerName = reviewerBlocks.first?.designation ?? role.label
+        counterpartyName = blocks.first { !reviewerBlocks.contains($0) && $0.role != nil && $0.role != role }?.designation
+            ?? type.roles.first { $0 != role }?.label ?? "对方"
+        reviewerTerms = mine.sorted { ($0.count, $0) > ($1.count, $1) }
+        counterpartyTerms = theirs.sorted { ($0.count, $0) > ($1.count, $1) }
+    }
+
+    func side(of term: String) -> Side {
+        if reviewerTerms.contains(term) { return .reviewer }
+        if counterpartyTerms.contains(term) { return .counterparty }
+        return .other
+    }
+
+    /// The reviewer's designation for texts, e.g. 乙方: from the party block when there is one, else the role name.
+    let reviewerName: String
+    /// The counterparty's designation for texts.
+    let counterpartyName: String
+}

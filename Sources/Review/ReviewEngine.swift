@@ -1,0 +1,346 @@
+import Foundation
+
+/// Reviews Chinese contracts: segments the text into clauses, extracts parties, amounts, dates and rates,
+/// applies the rule catalog from the reviewer's side and scores the result.
+public struct ReviewEngine: Sendable {
+    let catalog: Catalog
+
+    /// Built-in catalog and statutes from the bundle; an optional playbook directory (or single YAML file) adds
+    /// or overrides rules by id. Throws `PlaybookError` naming the file and line at fault.
+    public init(playbook: URL? = nil) throws {
+        guard let resources = Bundle.module.resourceURL else {
+            throw PlaybookError(file: "Bundle.module", line: 0, reason: "resources not found")
+        }
+        catalog = try Catalog(resources: resources, playbook: playbook)
+    }
+
+    /// The kind of contract, from its title first and the party designations second; `.other` when unclear.
+    public func detectContractType(in text: String) -> ContractType {
+        ContractTypeDetector.detect(in: text)
+    }
+
+    /// The parties named in the contract header, with their designation, name, likely role and credit code.
+    public func parties(in text: String) -> [Party] {
+        let reviewText = ReviewText(text)
+        let type = detectContractType(in: text)
+        return Self.partyBlocks(reviewText, clauses: Segmenter.clauses(of: reviewText), type: type).map {
+            Party(designation: $0.designation, name: $0.name, role: $0.role, creditCode: $0.creditCode)
+        }
+    }
+
+    /// Reviews `text` for the reviewer in `role`. `partyNames` (the reviewer's own names, when known) decide which
+    /// designation is the reviewer's. Reports progress through segmenting, entities, analyzing (several times) and
+    /// reporting; otherwise pure and deterministic.
+    public func review(
+        text: String, contractType: ContractType?, role: Role, partyNames: [String],
+        progress: @Sendable (ReviewProgress) async -> Void
+    ) async -> ReviewReport {
+        await progress(ReviewProgress(stage: .segmenting, fraction: 0))
+        let reviewText = ReviewText(text)
+        let clauses = Segmenter.clauses(of: reviewText)
+        await progress(ReviewProgress(stage: .segmenting, fraction: 1))
+
+        await progress(ReviewProgress(stage: .entities, fraction: 0))
+        let type = contractType ?? detectContractType(in: text)
+        let blocks = Self.partyBlocks(reviewText, clauses: clauses, type: type)
+        let sides = PartySides(blocks: blocks, type: type, role: role, partyNames: partyNames)
+        let whole = SearchableText(text, base: 0)
+        let facts = ContractFacts(
+            blocks: blocks, signatures: PartyExtractor.signatures(in: whole),
+            price: Self.contractPrice(whole), termMonths: Self.termMonths(reviewText, clauses: clauses),
+            hasDeposit: text.contains("定金"), hasPenalty: text.contains("违约金"))
+        await progress(ReviewProgress(stage: .entities, fraction: 1))
+
+        var session = ReviewSession(
+            text: reviewText, whole: whole, sides: sides, role: role, type: type,
+            rules: catalog.rules.filter { $0.applies(to: type, role: role) },
+            analyzers: Analyzers(text: reviewText, facts: facts, settings: catalog.settings))
+        var candidates: [Finding] = []
+        let step = max(1, clauses.count / 10)
+        await progress(ReviewProgress(stage: .analyzing, fraction: 0))
+        for (index, entry) in clauses.enumerated() {
+            candidates += session.findings(in: entry.clause, range: entry.range)
+            if (index + 1) % step == 0 || index + 1 == clauses.count {
+                await progress(ReviewProgress(stage: .analyzing, fraction: Double(index + 1) / Double(max(1, clauses.count))))
+            }
+        }
+        candidates += session.documentFindings()
+
+        await progress(ReviewProgress(stage: .reporting, fraction: 0))
+        let findings = FindingMerger.merge(candidates, concerns: session.concernByRule)
+        let parties = blocks.map { Party(designation: $0.designation, name: $0.name, role: $0.role, creditCode: $0.creditCode) }
+        let report = ReviewReport(
+            contractType: type, role: role, parties: parties, clauseCount: clauses.count, findings: findings,
+            summary: RiskScore.summary(of: findings))
+        await progress(ReviewProgress(stage: .reporting, fraction: 1))
+        return report
+    }
+
+    /// Party blocks come from the text before the first article (the whole text when it has none).
+    static func partyBlocks(_ text: ReviewText, clauses: [(clause: Clause, range: Range<Int>)], type: ContractType) -> [PartyBlock] {
+        let firstArticle = clauses.first { $0.clause.number.hasPrefix("第") }?.range.lowerBound ?? text.scalars.count
+        return PartyExtractor.blocks(in: SearchableText(text.string(0..<firstArticle), base: 0), type: type)
+    }
+
+    private static let priceWords = CompiledRegex(fixed:
+        "(?:合同总价款|合同总价|总价款|合同总金额|合同总额|服务费总额|费用总额|咨询费用总额|咨询费总额|合同金额|合同价款|年度服务费|借款金额|总价)")
+
+    /// The first amount stated next to a word for the total price.
+    static func contractPrice(_ whole: SearchableText) -> Int? {
+        for match in priceWords.matches(in: whole) {
+            let start = whole.documentRange(match.range).upperBound
+            let window = whole.nsString.substring(with: NSRange(location: match.range.upperBound,
+                                                               length: min(40, whole.nsString.length - match.range.upperBound)))
+            let stop = window.firstIndex { "。；\n".contains($0) } ?? window.endIndex
+            let amounts = Quantities.money(in: SearchableText(String(window[..<stop]), base: start))
+            if let first = amounts.first { return first.cents }
+        }
+        return nil
+    }
+
+    /// The contract term in months from a sentence such as "合同期限为二年" or "期限自…起至…止".
+    static func termMonths(_ text: ReviewText, clauses: [(clause: Clause, range: Range<Int>)]) -> Double? {
+        for entry in clauses where entry.clause.text.contains("期限") {
+            for sentence in Analyzers.sentences(of: text, in: entry.range)
+            where sentence.contains(["合同期限", "期限为", "合同有效期"]) && !sentence.contains(["试用期", "保密", "竞业", "质量保证", "保修"]) {
+                let dates = Quantities.dates(in: sentence.searchable)
+                if dates.count >= 2 { return Analyzers.months(from: dates[0], to: dates[1]) }
+                if let period = Quantities.periods(in: sentence.searchable).first(where: { $0.unit == .year || $0.unit == .month }) {
+                    return period.days / 30.4
+                }
+            }
+        }
+        return nil
+    }
+}
+
+/// The mutable state of one review: regexes compiled for these parties, and document-wide checks done once.
+private struct ReviewSession {
+    let text: ReviewText
+    let whole: SearchableText
+    let sides: PartySides
+    let role: Role
+    let type: ContractType
+    let rules: [Rule]
+    let analyzers: Analyzers
+    var regexCache: [String: CompiledRegex] = [:]
+    var documentMatches: [String: Bool] = [:]
+
+    var concernByRule: [String: String] { Dictionary(rules.map { ($0.id, $0.concern) }, uniquingKeysWith: { a, _ in a }) }
+
+    init(text: ReviewText, whole: SearchableText, sides: PartySides, role: Role, type: ContractType, rules: [Rule],
+         analyzers: Analyzers) {
+        self.text = text
+        self.whole = whole
+        self.sides = sides
+        self.role = role
+        self.type = type
+        self.rules = rules
+        self.analyzers = analyzers
+    }
+
+    mutating func findings(in clause: Clause, range: Range<Int>) -> [Finding] {
+        let searchable = SearchableText(clause.text, base: range.lowerBound)
+        var sentences: [Sentence]?
+        var result: [Finding] = []
+        for rule in rules where rule.scope == .clause {
+            let trigger = rule.trigger
+            var evidence: (range: Range<Int>, detail: String)?
+            if let analyzer = trigger.analyzer {
+                guard trigger.any.allSatisfy({ gatePasses($0, range) }) else { continue }
+                if trigger.any.contains(where: { firstMatch($0, in: searchable) == nil }) { continue }
+                if sentences == nil { sentences = Analyzers.sentences(of: text, in: range) }
+                let hits = analyzer == .lineItemsTotal
+                    ? analyzers.lineItemsTotal(in: range) : analyzers.hits(analyzer, in: sentences ?? [])
+                evidence = hits.first { hit in
+                    guard let burdens = trigger.burdens else { return true }
+                    guard let party = hit.party else { return false }
+                    return sides.side(of: party) == burdens
+                }.map { ($0.range, $0.detail) }
+            } else {
+                evidence = regexEvidence(rule, searchable: searchable, range: range).map { ($0, "") }
+            }
+            guard let evidence else { continue }
+            guard trigger.all.allSatisfy({ gatePasses($0, range) && firstMatch($0, in: searchable) != nil }),
+                  !trigger.unlessClause.contains(where: { gatePasses($0, range) && firstMatch($0, in: searchable) != nil }),
+                  !matchesDocument(trigger.unlessDocument) else { continue }
+            let quote = Quote.range(around: evidence.range, in: text, clause: range)
+            result.append(finding(rule, clauseID: clause.id, quote: quote, detail: evidence.detail))
+        }
+        return result
+    }
+
+    mutating func documentFindings() -> [Finding] {
+        rules.filter { $0.scope == .document }.compactMap { rule in
+            guard !rule.trigger.missing.isEmpty, !matchesDocument(rule.trigger.missing),
+                  rule.trigger.all.allSatisfy({ matchesDocument([$0]) }),
+                  !matchesDocument(rule.trigger.unlessDocument) else { return nil }
+            return finding(rule, clauseID: "document", quote: nil, detail: "")
+        }
+    }
+
+    private mutating func regexEvidence(_ rule: Rule, searchable: SearchableText, range: Range<Int>) -> Range<Int>? {
+        for pattern in rule.trigger.any where gatePasses(pattern, range) {
+            let regex = pattern.regex(for: sides, cache: &regexCache)
+            for match in regex.matches(in: searchable) {
+                let matched = searchable.documentRange(match.range)
+                let sentence = Quote.sentence(around: matched, in: text, clause: range)
+                let sentenceText = SearchableText(text.string(sentence), base: sentence.lowerBound)
+                if rule.trigger.unless.contains(where: { firstMatch($0, in: sentenceText) != nil }) { continue }
+                return matched
+            }
+        }
+        return nil
+    }
+
+    private func gatePasses(_ pattern: RulePattern, _ range: Range<Int>) -> Bool {
+        pattern.gate.allSatisfy { group in group.contains { text.contains($0, in: range) } }
+    }
+
+    private mutating func firstMatch(_ pattern: RulePattern, in searchable: SearchableText) -> NSTextCheckingResult? {
+        pattern.regex(for: sides, cache: &regexCache).firstMatch(in: searchable)
+    }
+
+    private mutating func matchesDocument(_ patterns: [RulePattern]) -> Bool {
+        patterns.contains { pattern in
+            if let known = documentMatches[pattern.source] { return known }
+            let found = gatePasses(pattern, 0..<text.scalars.count) && firstMatch(pattern, in: whole) != nil
+            documentMatches[pattern.source] = found
+            return found
+        }
+    }
+
+    private func finding(_ rule: Rule, clauseID: String, quote: Range<Int>?, detail: String) -> Finding {
+        func fill(_ template: String) -> String {
+            template.replacingOccurrences(of: "{self}", with: sides.reviewerName)
+                .replacingOccurrences(of: "{other}", with: sides.counterpartyName)
+                .replacingOccurrences(of: "{role}", with: role.label)
+                .replacingOccurrences(of: "{detail}", with: detail)
+        }
+        return Finding(
+            id: "", ruleID: rule.id, clauseID: clauseID, title: fill(rule.title), category: rule.category,
+            riskLevel: rule.level, summary: fill(rule.summary), analysis: fill(rule.analysis),
+            suggestion: fill(rule.suggestion), clauseText: quote.map { text.string($0) } ?? "",
+            span: quote.map { TextSpan(start: $0.lowerBound, end: $0.upperBound) },
+            lineNumbers: quote.map { text.lines($0) } ?? [], statutes: rule.statutes)
+    }
+}
+
+/// Chooses what a finding quotes: the sentence(s) around the evidence, without item numbers, at most ~300 scalars.
+enum Quote {
+    static let maximumLength = 300
+
+    /// The sentence containing `range`, within the clause.
+    static func sentence(around range: Range<Int>, in text: ReviewText, clause: Range<Int>) -> Range<Int> {
+        var start = range.lowerBound, end = max(range.upperBound, range.lowerBound + 1)
+        while start > clause.lowerBound, !text.scalars[start - 1].endsSentence { start -= 1 }
+        while end < clause.upperBound, !text.scalars[end - 1].endsSentence { end += 1 }
+        return text.trimmed(start..<min(end, clause.upperBound))
+    }
+
+    static func range(around evidence: Range<Int>, in text: ReviewText, clause: Range<Int>) -> Range<Int> {
+        let quote = dropItemNumber(sentence(around: evidence, in: text, clause: clause), in: text, keeping: evidence)
+        guard quote.count > maximumLength else { return quote }
+        let lower = max(quote.lowerBound, min(evidence.lowerBound, evidence.upperBound - maximumLength) - 40)
+        return lower..<min(quote.upperBound, lower + maximumLength)
+    }
+
+    /// "5.2 甲方…" → "甲方…"; the number is not part of the risky text.
+    private static func dropItemNumber(_ range: Range<Int>, in text: ReviewText, keeping evidence: Range<Int>) -> Range<Int> {
+        var start = range.lowerBound
+        let digitsOrDots: (Unicode.Scalar) -> Bool = { $0.isASCIIDigit || $0 == "." || $0 == "．" }
+        if start < range.upperBound, text.scalars[start].isASCIIDigit {
+            var k = start
+            while k < range.upperBound, digitsOrDots(text.scalars[k]) { k += 1 }
+            if k < range.upperBound, text.scalars[k].isBlank || text.scalars[k] == "、" { start = k + 1 }
+        } else if start < range.upperBound, text.scalars[start] == "（" || text.scalars[start] == "(" {
+            var k = start + 1
+            while k < range.upperBound, k - start < 5, text.scalars[k] != "）" && text.scalars[k] != ")" { k += 1 }
+            if k < range.upperBound, k - start < 5 { start = k + 1 }
+        }
+        guard start <= evidence.lowerBound else { return range }
+        return text.trimmed(start..<range.upperBound)
+    }
+}
+
+/// Merges findings of one concern on one clause and numbers the rest in text order.
+enum FindingMerger {
+    static func merge(_ findings: [Finding], concerns: [String: String]) -> [Finding] {
+        var kept: [Finding] = []
+        var index: [String: Int] = [:]
+        for finding in findings {
+            let key = "\(finding.clauseID)|\(concerns[finding.ruleID] ?? finding.ruleID)"
+            if let existing = index[key] {
+                if finding.riskLevel > kept[existing].riskLevel { kept[existing] = finding }
+            } else {
+                index[key] = kept.count
+                kept.append(finding)
+            }
+        }
+        let ordered = kept.enumerated().sorted { lhs, rhs in
+            let l = lhs.element.span?.start ?? Int.max, r = rhs.element.span?.start ?? Int.max
+            return l != r ? l < r : lhs.offset < rhs.offset
+        }.map(\.element)
+        return ordered.enumerated().map { number, finding in
+            var numbered = finding
+            numbered.id = "R\(number + 1)"
+            return numbered
+        }
+    }
+}
+
+/// The documented risk score.
+///
+/// `risk_score = min(100, 25·HIGH + 10·MEDIUM + 3·LOW)`.
+/// `overall_assessment` is 高风险 when there is a HIGH finding or the score reaches 60, 中等风险 when the score
+/// reaches 20, else 低风险. `key_concerns` are the titles of up to five findings, most severe first, in text order.
+enum RiskScore {
+    static func summary(of findings: [Finding]) -> ReviewSummary {
+        let high = findings.count { $0.riskLevel == .high }
+        let medium = findings.count { $0.riskLevel == .medium }
+        let low = findings.count { $0.riskLevel == .low }
+        let score = min(100, 25 * high + 10 * medium + 3 * low)
+        let assessment = high > 0 || score >= 60 ? "高风险" : score >= 20 ? "中等风险" : "低风险"
+        var concerns: [String] = []
+        for finding in findings.enumerated().sorted(by: { lhs, rhs in
+            lhs.element.riskLevel != rhs.element.riskLevel ? lhs.element.riskLevel > rhs.element.riskLevel : lhs.offset < rhs.offset
+        }).map(\.element) where !concerns.contains(finding.title) {
+            concerns.append(finding.title)
+            if concerns.count == 5 { break }
+        }
+        return ReviewSummary(
+            totalRisks: findings.count, highRisks: high, mediumRisks: medium, lowRisks: low,
+            overallAssessment: assessment, riskScore: score, keyConcerns: concerns)
+    }
+}
+
+/// Guesses the contract type from the title and the party designations.
+enum ContractTypeDetector {
+    private static let titleWords: [(words: [String], type: ContractType)] = [
+        (["劳动合同", "聘用合同", "雇佣合同"], .employment),
+        (["保密协议", "保密合同", "保密承诺", "NDA"], .nda),
+        (["借款", "借贷", "贷款合同"], .loan),
+        (["租赁"], .lease),
+        (["咨询"], .consulting),
+        (["采购"], .purchase),
+        (["供货", "供应"], .supply),
+        (["买卖", "销售", "购销"], .sales),
+        (["服务", "运维", "技术开发", "外包"], .service),
+    ]
+
+    static func detect(in text: String) -> ContractType {
+        let title = text.split(whereSeparator: \.isNewline).lazy
+            .map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty } ?? ""
+        if title.count <= 40, let match = titleWords.first(where: { entry in entry.words.contains { title.contains($0) } }) {
+            return match.type
+        }
+        let head = String(text.prefix(1500))
+        var votes: [ContractType: Int] = [:]
+        for (word, role) in PartyVocabulary.roleWords {
+            let count = head.components(separatedBy: word).count - 1
+            guard count > 0, let type = ContractType.allCases.first(where: { $0 != .other && $0.roles.contains(role) }) else { continue }
+            votes[type, default: 0] += count
+        }
+        return votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key.rawValue > $1.key.rawValue }?.key ?? .other
+    }
+}

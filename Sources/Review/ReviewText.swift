@@ -1,0 +1,116 @@
+import Foundation
+
+/// The reviewed text as Unicode scalars, with the line map every span and line number is computed from.
+struct ReviewText: Sendable {
+    let text: String
+    let scalars: [Unicode.Scalar]
+    /// Scalar offset at which each line starts; `lineStarts[0] == 0`.
+    let lineStarts: [Int]
+
+    init(_ text: String) {
+        self.text = text
+        scalars = Array(text.unicodeScalars)
+        var starts = [0]
+        for (offset, scalar) in scalars.enumerated() where scalar == "\n" {
+            starts.append(offset + 1)
+        }
+        lineStarts = starts
+    }
+
+    /// The text covered by a half-open scalar range.
+    func string(_ range: Range<Int>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[range])
+        return String(view)
+    }
+
+    /// 1-based line number of the scalar at `offset`.
+    func line(at offset: Int) -> Int {
+        var low = 0, high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low + 1
+    }
+
+    /// Every 1-based line a non-empty range touches.
+    func lines(_ range: Range<Int>) -> [Int] {
+        guard !range.isEmpty else { return [line(at: range.lowerBound)] }
+        return Array(line(at: range.lowerBound)...line(at: range.upperBound - 1))
+    }
+
+    /// `range` without leading and trailing whitespace.
+    func trimmed(_ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, scalars[lower].isBlank { lower += 1 }
+        while upper > lower, scalars[upper - 1].isBlank { upper -= 1 }
+        return lower..<upper
+    }
+
+    /// Whether `needle` occurs inside `range`.
+    func contains(_ needle: [Unicode.Scalar], in range: Range<Int>) -> Bool {
+        guard let first = needle.first, needle.count <= range.count else { return needle.isEmpty }
+        var index = range.lowerBound
+        let last = range.upperBound - needle.count
+        while index <= last {
+            if scalars[index] == first {
+                var k = 1
+                while k < needle.count, scalars[index + k] == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+}
+
+extension Unicode.Scalar {
+    /// Whitespace including the ideographic space.
+    var isBlank: Bool { properties.isWhitespace }
+
+    /// Ends a sentence for quoting purposes.
+    var endsSentence: Bool {
+        switch self {
+        case "。", "；", ";", "！", "？", "!", "?", "\n": true
+        default: false
+        }
+    }
+}
+
+/// A string searched by one regular expression, with UTF-16 match ranges mapped back to scalar offsets.
+struct SearchableText {
+    let string: String
+    let nsString: NSString
+    /// Scalar offset of `string` inside the reviewed text.
+    let base: Int
+    private let scalarOffsetOfUTF16: [Int]?
+
+    init(_ string: String, base: Int) {
+        self.string = string
+        self.base = base
+        nsString = string as NSString
+        if string.utf16.count == string.unicodeScalars.count {
+            scalarOffsetOfUTF16 = nil
+        } else {
+            var table: [Int] = []
+            table.reserveCapacity(string.utf16.count + 1)
+            for (offset, scalar) in string.unicodeScalars.enumerated() {
+                table.append(offset)
+                if scalar.utf16.count == 2 { table.append(offset) }
+            }
+            table.append(string.unicodeScalars.count)
+            scalarOffsetOfUTF16 = table
+        }
+    }
+
+    var fullRange: NSRange { NSRange(location: 0, length: nsString.length) }
+
+    /// Document scalar range of an NSRange found in `string`.
+    func documentRange(_ range: NSRange) -> Range<Int> {
+        guard let table = scalarOffsetOfUTF16 else {
+            return (base + range.location)..<(base + range.location + range.length)
+        }
+        return (base + table[range.location])..<(base + table[range.location + range.length])
+    }
+}
