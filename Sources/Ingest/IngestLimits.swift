@@ -18,6 +18,8 @@ public struct IngestLimits: Sendable, Hashable {
     public var ocrLanguages: String
     /// Resolution scanned PDF pages are rendered at for OCR.
     public var ocrDPI: Int
+    /// Scanned pages rendered and recognized at once; each takes one core (Tesseract runs single-threaded).
+    public var ocrConcurrency: Int
 
     public init(
         maxFileBytes: Int = 50 * 1024 * 1024,
@@ -27,7 +29,8 @@ public struct IngestLimits: Sendable, Hashable {
         subprocessTimeout: Duration = .seconds(120),
         minTextCharactersPerPage: Int = 10,
         ocrLanguages: String = "chi_sim+eng",
-        ocrDPI: Int = 300
+        ocrDPI: Int = 300,
+        ocrConcurrency: Int = 2
     ) {
         self.maxFileBytes = maxFileBytes
         self.maxPages = maxPages
@@ -37,5 +40,6 @@ public struct IngestLimits: Sendable, Hashable {
         self.minTextCharactersPerPage = minTextCharactersPerPage
         self.ocrLanguages = ocrLanguages
         self.ocrDPI = ocrDPI
+        self.ocrConcurrency = max(1, ocrConcurrency)
     }
 }

@@ -27,16 +27,45 @@ struct PDFReader: Sendable {
                 .split(separator: "\u{0C}", omittingEmptySubsequences: false).prefix(pageCount).map(String.init)
             pages += Array(repeating: "", count: pageCount - pages.count)
 
-            let ocr = OCRReader(limits: limits, runner: runner)
-            var recognized = 0
-            for index in pages.indices {
-                if Self.meaningfulCharacters(in: pages[index]) < limits.minTextCharactersPerPage {
-                    pages[index] = try await ocr.recognize(page: index + 1, of: pdf, in: directory)
-                    recognized += 1
+            let scanned = pages.indices.filter { Self.meaningfulCharacters(in: pages[$0]) < limits.minTextCharactersPerPage }
+            try await recognize(scanned, into: &pages, pdf: pdf, directory: directory, progress: progress)
+            return Result(pages: pages, recognizedPages: scanned.count)
+        }
+    }
+
+    /// OCRs the `scanned` page indices, `limits.ocrConcurrency` at a time, and reports every
+    /// page in order as soon as it and all pages before it have their text.
+    private func recognize(
+        _ scanned: [Int], into pages: inout [String], pdf: URL, directory: URL,
+        progress: @Sendable (Int, Int) async -> Void
+    ) async throws(IngestError) {
+        let ocr = OCRReader(limits: limits, runner: runner)
+        var waiting = Set(scanned)
+        var queue = scanned[...]
+        var reported = 0
+        func start(_ index: Int, in group: inout ThrowingTaskGroup<(Int, String), any Error>) {
+            group.addTask { (index, try await ocr.recognize(page: index + 1, of: pdf, in: directory)) }
+        }
+        do {
+            try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                while waiting.count - queue.count < limits.ocrConcurrency, let index = queue.popFirst() {
+                    start(index, in: &group)
                 }
-                await progress(index + 1, pageCount)
+                while true {
+                    while reported < pages.count, !waiting.contains(reported) {
+                        reported += 1
+                        await progress(reported, pages.count)
+                    }
+                    guard let (index, text) = try await group.next() else { break }
+                    pages[index] = text
+                    waiting.remove(index)
+                    if let next = queue.popFirst() { start(next, in: &group) }
+                }
             }
-            return Result(pages: pages, recognizedPages: recognized)
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            throw IngestError(.unreadable, "处理已取消")
         }
     }
 

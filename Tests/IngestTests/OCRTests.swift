@@ -42,6 +42,35 @@ import Testing
         Self.expectPageOne(document.text)
     }
 
+    /// A scan, the three text pages, the scan again: pages 1 and 5 are recognized concurrently,
+    /// and progress still arrives in page order.
+    @Test func mixedPDFRecognizesOnlyPagesWithoutText() async throws {
+        guard Self.hasTesseract, isInstalled("pdfunite"), PDFTests.hasPoppler else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let merged = directory.appendingPathComponent("mixed.pdf")
+        let pdfunite = Process()
+        pdfunite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        pdfunite.arguments = ["pdfunite"] + ["scanned.pdf", "contract.pdf", "scanned.pdf"].map { fixtures.appendingPathComponent($0).path }
+            + [merged.path]
+        try pdfunite.run()
+        pdfunite.waitUntilExit()
+        try #require(pdfunite.terminationStatus == 0)
+
+        let pages = PageLog()
+        let document = try await extractor.extract(try Data(contentsOf: merged), filename: "mixed.pdf") { await pages.append($0, $1) }
+        #expect(document.sourceFormat == .scannedPDF)
+        #expect(await pages.entries == (1...5).map { [$0, 5] })
+        let scalars = Array(document.text.unicodeScalars)
+        let pageTexts = document.pages.map { String(String.UnicodeScalarView(scalars[$0.start..<$0.end])) }
+        #expect(pageTexts.count == 5)
+        Self.expectPageOne(pageTexts[0])
+        Self.expectPageOne(pageTexts[4])
+        #expect(pageTexts[2].hasPrefix("第三条 付款方式"))
+    }
+
     @Test func timeoutKillsTheProgram() async throws {
         guard Self.hasTesseract else { return }
         let limits = IngestLimits(subprocessTimeout: .milliseconds(50))
