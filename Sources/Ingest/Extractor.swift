@@ -41,6 +41,9 @@ public struct Extractor: Sendable {
             let result = try await PDFReader(limits: limits, runner: runner).read(data, progress: progress)
             return try assemble(pages: result.pages, format: result.recognizedPages > 0 ? .scannedPDF : .pdf)
         case .image:
+            if let size = ImageDimensions(data), size.pixels > limits.maxImagePixels {
+                throw IngestError(.unreadable, "图片尺寸过大（\(size.width)×\(size.height) 像素），请缩小后重新上传")
+            }
             let text = try await withScratchDirectory { directory throws(IngestError) in
                 let image = try writeInput(data, named: "input.image", in: directory)
                 return try await OCRReader(limits: limits, runner: runner).recognize(imageAt: image)

@@ -16,6 +16,8 @@ public struct IngestLimits: Sendable, Hashable {
     public var minTextCharactersPerPage: Int
     /// Tesseract language models, in `-l` syntax.
     public var ocrLanguages: String
+    /// Largest image (width × height) handed to OCR; an A4 page at 300 dpi is 8.7 million pixels.
+    public var maxImagePixels: Int
     /// Resolution scanned PDF pages are rendered at for OCR.
     public var ocrDPI: Int
     /// Scanned pages rendered and recognized at once; each takes one core (Tesseract runs single-threaded).
@@ -29,6 +31,7 @@ public struct IngestLimits: Sendable, Hashable {
         subprocessTimeout: Duration = .seconds(120),
         minTextCharactersPerPage: Int = 10,
         ocrLanguages: String = "chi_sim+eng",
+        maxImagePixels: Int = 100_000_000,
         ocrDPI: Int = 300,
         ocrConcurrency: Int = 2
     ) {
@@ -39,6 +42,7 @@ public struct IngestLimits: Sendable, Hashable {
         self.subprocessTimeout = subprocessTimeout
         self.minTextCharactersPerPage = minTextCharactersPerPage
         self.ocrLanguages = ocrLanguages
+        self.maxImagePixels = maxImagePixels
         self.ocrDPI = ocrDPI
         self.ocrConcurrency = max(1, ocrConcurrency)
     }

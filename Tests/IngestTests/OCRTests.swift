@@ -46,21 +46,14 @@ import Testing
     /// and progress still arrives in page order.
     @Test func mixedPDFRecognizesOnlyPagesWithoutText() async throws {
         guard Self.hasTesseract, isInstalled("pdfunite"), PDFTests.hasPoppler else { return }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-        let merged = directory.appendingPathComponent("mixed.pdf")
-        let pdfunite = Process()
-        pdfunite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        pdfunite.arguments = ["pdfunite"] + ["scanned.pdf", "contract.pdf", "scanned.pdf"].map { fixtures.appendingPathComponent($0).path }
-            + [merged.path]
-        try pdfunite.run()
-        pdfunite.waitUntilExit()
-        try #require(pdfunite.terminationStatus == 0)
-
+        let merged = try await withTemporaryDirectory { directory in
+            let merged = directory.appendingPathComponent("mixed.pdf")
+            try runTool(["pdfunite"] + ["scanned.pdf", "contract.pdf", "scanned.pdf"].map { fixturesDirectory.appendingPathComponent($0).path }
+                + [merged.path])
+            return try Data(contentsOf: merged)
+        }
         let pages = PageLog()
-        let document = try await extractor.extract(try Data(contentsOf: merged), filename: "mixed.pdf") { await pages.append($0, $1) }
+        let document = try await extractor.extract(merged, filename: "mixed.pdf") { await pages.append($0, $1) }
         #expect(document.sourceFormat == .scannedPDF)
         #expect(await pages.entries == (1...5).map { [$0, 5] })
         let scalars = Array(document.text.unicodeScalars)
@@ -69,6 +62,35 @@ import Testing
         Self.expectPageOne(pageTexts[0])
         Self.expectPageOne(pageTexts[4])
         #expect(pageTexts[2].hasPrefix("第三条 付款方式"))
+    }
+
+    @Test func oversizedImageIsRefusedBeforeOCR() async throws {
+        var png = try fixture("contract-page1.png")
+        #expect(png[16..<24] == Data([0, 0, 0x09, 0xB1, 0, 0, 0x0D, 0xB4]), "IHDR says 2481 × 3508")
+        let error = await ingestError { () async throws(IngestError) in
+            try await Extractor(limits: IngestLimits(maxImagePixels: 8_000_000)).extract(png, filename: "scan.png")
+        }
+        #expect(error == IngestError(.unreadable, "图片尺寸过大（2481×3508 像素），请缩小后重新上传"))
+        // A header declaring 100 000 × 100 000 pixels is refused under the default cap.
+        png.replaceSubrange(16..<24, with: [0, 0x01, 0x86, 0xA0, 0, 0x01, 0x86, 0xA0])
+        let bomb = png
+        let bombError = await ingestError { () async throws(IngestError) in try await extractor.extract(bomb, filename: "a.png") }
+        #expect(bombError?.message.hasPrefix("图片尺寸过大") == true)
+    }
+
+    /// JPEG and TIFF headers are read too (rendered here by pdftoppm at 50 dpi: 414 × 585).
+    @Test(arguments: ["jpeg", "tiff"]) func imageSizeFromHeader(format: String) async throws {
+        guard isInstalled("pdftoppm") else { return }
+        let (name, image) = try await withTemporaryDirectory { directory in
+            try runTool(["pdftoppm", "-r", "50", "-gray", "-\(format)", "-f", "1", "-l", "1", "-singlefile",
+                         fixturesDirectory.appendingPathComponent("contract.pdf").path, directory.appendingPathComponent("page").path])
+            let file = try #require(try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil).first)
+            return (file.lastPathComponent, try Data(contentsOf: file))
+        }
+        let error = await ingestError { () async throws(IngestError) in
+            try await Extractor(limits: IngestLimits(maxImagePixels: 1000)).extract(image, filename: name)
+        }
+        #expect(error?.message == "图片尺寸过大（414×585 像素），请缩小后重新上传")
     }
 
     @Test func timeoutKillsTheProgram() async throws {

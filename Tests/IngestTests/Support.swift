@@ -36,10 +36,29 @@ func makeDOCX(body bodyXML: String, parts: [String: String] = [:]) throws -> Dat
     return try makeZip(entries)
 }
 
-/// A committed fixture file, found next to this source file (the main package declares no test resources).
+/// The committed fixtures, found next to this source file (the main package declares no test resources).
+let fixturesDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
 func fixture(_ name: String) throws -> Data {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
-    return try Data(contentsOf: url)
+    try Data(contentsOf: fixturesDirectory.appendingPathComponent(name))
+}
+
+/// A fresh temporary directory for tools the tests run themselves, removed afterwards.
+func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try await body(directory)
+}
+
+/// Runs a tool found on PATH (used only to build inputs, e.g. pdfunite) and requires success.
+func runTool(_ arguments: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    try process.run()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "\(arguments.joined(separator: " ")) failed")
 }
 
 /// Runs `body` and returns the `IngestError` it throws, failing the test when it throws none.
