@@ -28,6 +28,8 @@ struct ExternalProgram: Sendable, Hashable {
 /// (its default teardown ends with SIGKILL), so the timeout is a race between the run and a sleep.
 struct ProgramRunner: Sendable {
     var timeout: Duration
+    /// Directories to find programs in; nil searches PATH.
+    var searchPath: [String]?
     /// Output beyond this is an error rather than an unbounded allocation.
     var outputLimit = 256 * 1024 * 1024
 
@@ -42,6 +44,7 @@ struct ProgramRunner: Sendable {
     /// Runs `program`; a non-zero exit is returned, not thrown, because what it means depends on the program.
     func run(_ program: ExternalProgram, _ arguments: [String], environment: [String: String] = [:])
         async throws(IngestError) -> Output {
+        let executable = try locate(program)
         let limit = outputLimit
         let timeout = timeout
         let environmentUpdate = Dictionary(uniqueKeysWithValues: environment.map { (Environment.Key(stringLiteral: $0.key), Optional($0.value)) })
@@ -49,7 +52,7 @@ struct ProgramRunner: Sendable {
             return try await withThrowingTaskGroup(of: Output?.self) { group in
                 group.addTask {
                     let result = try await Subprocess.run(
-                        .name(program.name),
+                        executable,
                         arguments: Arguments(arguments),
                         environment: .inherit.updating(environmentUpdate),
                         output: .data(limit: limit),
@@ -79,6 +82,17 @@ struct ProgramRunner: Sendable {
         } catch {
             throw IngestError(.unreadable, "运行 \(program.name) 失败：\(error)")
         }
+    }
+}
+
+extension ProgramRunner {
+    private func locate(_ program: ExternalProgram) throws(IngestError) -> Executable {
+        guard let searchPath else { return .name(program.name) }
+        for directory in searchPath {
+            let candidate = (directory as NSString).appendingPathComponent(program.name)
+            if FileManager.default.isExecutableFile(atPath: candidate) { return .path(FilePath(candidate)) }
+        }
+        throw program.missingError
     }
 }
 

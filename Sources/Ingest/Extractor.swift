@@ -3,9 +3,14 @@ import Foundation
 /// Turns an uploaded contract file into clean text with a page map; the server's single entry point.
 public struct Extractor: Sendable {
     public let limits: IngestLimits
+    /// Directories searched for pdftotext, tesseract, antiword…; nil means the process's PATH.
+    public let programSearchPath: [String]?
 
-    public init(limits: IngestLimits = .init()) {
+    /// - Parameter programSearchPath: where the external programs are installed when not on PATH
+    ///   (an empty list makes every format that needs one answer `.programMissing`).
+    public init(limits: IngestLimits = .init(), programSearchPath: [String]? = nil) {
         self.limits = limits
+        self.programSearchPath = programSearchPath
     }
 
     /// What the format is, found from the content (magic bytes), without extracting; cheap
@@ -25,7 +30,7 @@ public struct Extractor: Sendable {
     ) async throws(IngestError) -> ExtractedDocument {
         try checkSize(data)
         let content = try FormatSniffer().identify(data, filename: filename)
-        let runner = ProgramRunner(timeout: limits.subprocessTimeout)
+        let runner = ProgramRunner(timeout: limits.subprocessTimeout, searchPath: programSearchPath)
         switch content {
         case .text(let text, let format):
             return try await assemble(pages: Self.formFeedPages(text), format: format, progress: progress)

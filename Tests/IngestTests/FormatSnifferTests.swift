@@ -60,7 +60,7 @@ import Testing
         }
     }
 
-    @Test func legacyDocNeedsAntiword() async throws {
+    @Test func damagedLegacyDocIsUnreadable() async throws {
         // An OLE2 container naming a WordDocument stream but holding no real document.
         let fake = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) + Data(count: 504)
             + Data("WordDocument".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })

@@ -93,6 +93,16 @@ import Testing
         #expect(error?.message == "图片尺寸过大（414×585 像素），请缩小后重新上传")
     }
 
+    @Test func missingLanguageModelNamesThePackage() async throws {
+        guard Self.hasTesseract else { return }
+        let png = try fixture("contract-page1.png")
+        let error = await ingestError { () async throws(IngestError) in
+            try await Extractor(limits: IngestLimits(ocrLanguages: "zzz_missing")).extract(png, filename: "scan.png")
+        }
+        #expect(error?.kind == .programMissing)
+        #expect(error?.message.contains("tesseract-ocr-chi-sim") == true)
+    }
+
     @Test func timeoutKillsTheProgram() async throws {
         guard Self.hasTesseract else { return }
         let limits = IngestLimits(subprocessTimeout: .milliseconds(50))
