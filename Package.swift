@@ -17,25 +17,29 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .executableTarget(
             name: "ContractShield",
             dependencies: [
-                "ContractShieldApp", "Review", "Ingest", "Storage",
+                "ContractShieldApp", "Review", "Ingest", "Realtime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .target(
             name: "ContractShieldApp",
             dependencies: [
-                "Review", "Ingest", "Storage", "Realtime",
+                "Review", "Ingest", "Reports", "Storage", "Realtime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("Public")]
         ),
         .target(
             name: "Review",
@@ -50,9 +54,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Reports",
+            dependencies: ["Review", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .target(
             name: "Storage",
             dependencies: [
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -61,7 +70,8 @@ let package = Package(
             dependencies: ["Storage"]
         ),
         .testTarget(name: "ReviewTests", dependencies: ["Review"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Review"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Review"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Review"], exclude: ["Scripts"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(
             name: "ContractShieldAppTests",

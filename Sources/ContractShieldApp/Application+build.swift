@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Ingest
+import Logging
+import Realtime
+import Reports
+import Review
+import ServiceLifecycle
+import Storage
+
+/// Builds the whole server from its arguments; `contractshield serve` and the tests call this same function.
+public func buildApplication(_ arguments: some AppArguments) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "contractshield")
+    logger.logLevel = arguments.logLevel
+
+    guard let location = DatabaseLocation(url: arguments.database, dataDir: arguments.dataDir) else {
+        throw ConfigurationError(description: "unsupported --database URL \(arguments.database ?? ""): use sqlite:///path/to/file.db")
+    }
+    let store: any TaskStore
+    switch location {
+    case .sqlite(let path):
+        store = try await SQLiteTaskStore.open(path: path, logger: logger)
+    }
+    try await store.migrate()
+    let files = try FileStore(root: URL(fileURLWithPath: arguments.dataDir).appendingPathComponent("files", isDirectory: true))
+    let engine = try ReviewEngine(playbook: arguments.playbook.map { URL(fileURLWithPath: $0, isDirectory: true) })
+    let hub = ProgressHub()
+    let jobs = ReviewJobRunner(
+        store: store, hub: hub, engine: engine, logger: logger, concurrency: ProcessInfo.processInfo.activeProcessorCount)
+
+    let router = Router(context: BasicRequestContext.self)
+    router.middlewares.add(JSONErrorMiddleware())
+    router.middlewares.add(LogRequestsMiddleware(.debug))
+    WebAppFiles.add(to: router)
+    ServiceController(store: store).addRoutes(to: router)
+    let api = router.group("api/v1")
+    TaskController(store: store, files: files, extractor: Extractor(), engine: engine, jobs: jobs).addRoutes(to: api)
+    let reports = try ReportCache(
+        directory: URL(fileURLWithPath: arguments.dataDir).appendingPathComponent("reports", isDirectory: true),
+        lifetime: ReportCache.defaultLifetime)
+    let exporter = ReportExporter(store: store, files: files, cache: reports, renderer: ReportRenderer())
+    ExportController(store: store, exporter: exporter, batches: ExportBatches(exporter: exporter, logger: logger))
+        .addRoutes(to: api)
+
+    let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+    webSocketRouter.middlewares.add(LogRequestsMiddleware(.debug))
+    WebSocketRoutes(store: store, hub: hub).addRoutes(to: webSocketRouter)
+
+    return Application(
+        router: router,
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter,
+            configuration: .init(
+                ws: .init(maxFrameSize: WebSocketRoutes.maxMessageSize, autoPing: .enabled(timePeriod: .seconds(30))))),
+        configuration: .init(address: .hostname(arguments.host, port: arguments.port), serverName: "ContractShield"),
+        services: [StoreLifecycle(store: store), jobs, ReportCacheSweeper(cache: reports)],
+        logger: logger)
+}
+
+/// Closes the store after everything that uses it has stopped (services stop in reverse order).
+private struct StoreLifecycle: Service {
+    let store: any TaskStore
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await store.close()
+    }
+}
+
+/// Removes expired reports once an hour.
+private struct ReportCacheSweeper: Service {
+    let cache: ReportCache
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            cache.sweep()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import HummingbirdWSClient
+import Realtime
+import Testing
+
+/// Every message and error case of `/ws/health` and `/ws/test/{client_id}`, on a real socket.
+@Suite(.timeLimit(.minutes(2))) struct WebSocketEndpointTests {
+    @Test func healthGreetsAndAnswersPingEchoingTheTimestampAsSent() async throws {
+        try await withLiveServer { server in
+            try await server.webSocket("/ws/health") { ws in
+                let hello = try await ws.receive()
+                #expect(hello["type"] == "health")
+                #expect(hello["status"] == "healthy")
+                #expect(hello["message"] == "WebSocket服务正常运行")
+                #expect(Int64(hello["server_time"]?.stringValue ?? "").map { $0 > 1_700_000_000_000 } == true)
+
+                try await ws.send(#"{"type": "ping", "timestamp": 1234567890}"#)
+                let pong = try await ws.receive()
+                #expect(pong["type"] == "pong")
+                #expect(pong["timestamp"] == .integer(1_234_567_890), "a number stays a number")
+                #expect(pong["server_time"]?.stringValue != nil)
+
+                try await ws.send(#"{"type":"ping","timestamp":"abc"}"#)
+                #expect(try await ws.receive()["timestamp"] == "abc", "a string stays a string")
+
+                try await ws.send(#"{"type":"ping"}"#)
+                #expect(try await ws.receive()["timestamp"] == nil, "no timestamp sent, none echoed")
+            }
+        }
+    }
+
+    @Test func healthRejectsUnknownTypesAndBadJSONButStaysOpen() async throws {
+        try await withLiveServer { server in
+            try await server.webSocket("/ws/health") { ws in
+                _ = try await ws.receive()
+                try await ws.send(#"{"type":"subscribe"}"#)
+                #expect(try await ws.receive() == .object(#"{"type":"error","message":"未知的消息类型: subscribe","supported_types":["ping"]}"#))
+                try await ws.send("not json {")
+                #expect(try await ws.receive() == .object(#"{"type":"error","message":"无效的JSON格式"}"#))
+                try await ws.send("[1,2]")
+                #expect(try await ws.receive() == .object(#"{"type":"error","message":"无效的JSON格式"}"#))
+                try await ws.send(#"{"type":"ping","timestamp":7}"#)
+                #expect(try await ws.receive()["type"] == "pong", "the connection survived the bad frames")
+            }
+        }
+    }
+
+    @Test func testEndpointWelcomesAndEchoesFramesVerbatim() async throws {
+        try await withLiveServer { server in
+            try await server.webSocket("/ws/test/test_client_001") { ws in
+                #expect(try await ws.receive() == .object(#"{"type":"welcome","client_id":"test_client_001","message":"欢迎客户端 test_client_001"}"#))
+                for frame in ["你发送的消息", #"{"type":"ping"}"#, "  spaced  "] {
+                    try await ws.send(frame)
+                    let echo = try await ws.receive()
+                    #expect(echo["type"] == "echo")
+                    #expect(echo["client_id"] == "test_client_001")
+                    #expect(echo["original_message"] == .string(frame))
+                    #expect(echo["timestamp"]?.stringValue.flatMap { Int64($0) } != nil)
+                }
+                try await ws.outbound.write(.binary(ByteBuffer(bytes: [1, 2, 3])))
+                #expect(try await ws.receive() == .object(#"{"type":"error","message":"仅支持文本消息"}"#))
+            }
+        }
+    }
+
+    @Test func testEndpointRefusesBadClientIDsWithPolicyViolation() async throws {
+        try await withLiveServer { server in
+            let close = try await server.webSocket("/ws/test/\(String(repeating: "x", count: 65))") { ws in
+                let error = try await ws.receive()
+                #expect(error["type"] == "error")
+                #expect(error["message"]?.stringValue?.hasPrefix("无效的客户端ID") == true)
+                try await ws.expectClose()
+            }
+            #expect(close?.closeCode == .policyViolation)
+        }
+    }
+
+    @Test func oversizedFramesCloseWithMessageTooBig() async throws {
+        try await withLiveServer { server in
+            let close = try await server.webSocket("/ws/test/big") { ws in
+                _ = try await ws.receive()
+                try await ws.send(String(repeating: "a", count: 64 * 1024 + 1))
+                try await ws.expectClose()
+            }
+            #expect(close?.closeCode == .messageTooLarge)
+        }
+    }
+}
