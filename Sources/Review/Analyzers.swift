@@ -42,9 +42,37 @@ struct ContractFacts: Sendable {
 /// One sentence of a clause, ready to search.
 struct Sentence {
     let range: Range<Int>
-    let searchable: SearchableText
+    let scalars: ArraySlice<Unicode.Scalar>
+    /// Built on demand: most sentences are rejected by `contains` before any regex runs.
+    var searchable: SearchableText {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return SearchableText(String(view), base: range.lowerBound)
+    }
 
-    func contains(_ words: [String]) -> Bool { words.contains { searchable.string.contains($0) } }
+    /// Whether any of `words` occurs; a plain scalar scan, far cheaper than Foundation's string search.
+    func contains(_ words: [String]) -> Bool { words.contains { scalars.containsScalars(of: $0) } }
+}
+
+extension ArraySlice<Unicode.Scalar> {
+    func containsScalars(of word: String) -> Bool {
+        let needle = word.unicodeScalars
+        guard let first = needle.first else { return true }
+        var index = startIndex
+        while index < endIndex {
+            if self[index] == first {
+                var k = index
+                var matched = true
+                for scalar in needle {
+                    guard k < endIndex, self[k] == scalar else { matched = false; break }
+                    k += 1
+                }
+                if matched { return true }
+            }
+            index += 1
+        }
+        return false
+    }
 }
 
 /// Runs the built-in analyzers on the sentences of one clause.
@@ -54,6 +82,7 @@ struct Analyzers {
     let settings: ReviewSettings
 
     private static let partyWord = CompiledRegex(fixed: RulePattern.partyAlternation)
+    private static let capitalDigits = Set("壹贰叁肆伍陆柒捌玖".unicodeScalars)
     private static let capWords = ["不超过", "不得超过", "上限", "最高", "为限", "总额", "累计", "封顶"]
 
     /// Sentences of `range`, split after 。；！？ and line breaks.
@@ -62,7 +91,9 @@ struct Analyzers {
         var start = range.lowerBound
         for index in range where text.scalars[index].endsSentence || index == range.upperBound - 1 {
             let sentence = text.trimmed(start..<(index + 1))
-            if !sentence.isEmpty { result.append(Sentence(range: sentence, searchable: SearchableText(text.string(sentence), base: sentence.lowerBound))) }
+            if !sentence.isEmpty {
+                result.append(Sentence(range: sentence, scalars: text.scalars[sentence]))
+            }
             start = index + 1
         }
         return result
@@ -70,7 +101,8 @@ struct Analyzers {
 
     /// The first party designation in a sentence: usually the one the sentence obliges.
     static func firstParty(in sentence: Sentence) -> String? {
-        Self.partyWord.firstMatch(in: sentence.searchable).flatMap { sentence.searchable.group(0, of: $0) }
+        let searchable = sentence.searchable
+        return Self.partyWord.firstMatch(in: searchable).flatMap { searchable.group(0, of: $0) }
     }
 
     func hits(_ name: AnalyzerName, in sentences: [Sentence]) -> [AnalyzerHit] {
@@ -100,7 +132,8 @@ struct Analyzers {
     func lineItemsTotal(in range: Range<Int>) -> [AnalyzerHit] {
         var sum = 0, rows = 0
         var total: (cents: Int, range: Range<Int>)?
-        for line in Self.sentences(of: text, in: range) where line.searchable.string.contains("\n") == false {
+        guard text.scalars[range].contains(where: { $0 == "｜" || $0 == "|" || $0 == "\t" }) else { return [] }
+        for line in Self.sentences(of: text, in: range) {
             let cells = line.searchable.string.split(whereSeparator: { $0 == "｜" || $0 == "|" || $0 == "\t" })
             if cells.count >= 4 {
                 let last = cells.last!.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
@@ -194,6 +227,7 @@ struct Analyzers {
     }
 
     private func amountMismatch(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.scalars.contains(where: Self.capitalDigits.contains) else { return [] }
         let amounts = Quantities.money(in: sentence.searchable)
         var hits: [AnalyzerHit] = []
         for capital in amounts where capital.form == .capitals {
@@ -227,8 +261,9 @@ struct Analyzers {
 
     private func probation(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["试用期"]) else { return [] }
-        let periods = Quantities.periods(in: sentence.searchable).filter { $0.unit == .month || $0.unit == .day || $0.unit == .week }
-        let dates = Quantities.dates(in: sentence.searchable)
+        let searchable = sentence.searchable
+        let periods = Quantities.periods(in: searchable).filter { $0.unit == .month || $0.unit == .day || $0.unit == .week }
+        let dates = Quantities.dates(in: searchable)
         var months = periods.first.map { $0.days / 30.4 }
         if months == nil, dates.count >= 2 { months = Self.months(from: dates[0], to: dates[1]) }
         guard let months else { return [] }
@@ -249,9 +284,10 @@ struct Analyzers {
 
     private func longPeriod(_ sentence: Sentence, keywords: [String], limitYears: Double, label: String) -> [AnalyzerHit] {
         guard sentence.contains(keywords) else { return [] }
-        var years = Quantities.periods(in: sentence.searchable)
+        let searchable = sentence.searchable
+        var years = Quantities.periods(in: searchable)
             .filter { $0.unit == .year || $0.unit == .month }.map { $0.days / 365 }.max() ?? 0
-        let dates = Quantities.dates(in: sentence.searchable)
+        let dates = Quantities.dates(in: searchable)
         if dates.count >= 2 { years = max(years, Self.months(from: dates[0], to: dates[1]) / 12) }
         guard years > limitYears + 0.01 else { return [] }
         return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence),
@@ -259,6 +295,7 @@ struct Analyzers {
     }
 
     private func dateOrder(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["至", "到", "—", "-", "~"]), sentence.contains(["年"]) else { return [] }
         let dates = Quantities.dates(in: sentence.searchable)
         guard dates.count >= 2 else { return [] }
         for (start, end) in zip(dates, dates.dropFirst()) {
@@ -287,8 +324,10 @@ struct Analyzers {
     private static let idPattern = CompiledRegex(fixed: "(?:身份证|公民身份号码)[^：:\\n]{0,6}[：:]\\s*([0-9]{17}[0-9Xx])")
 
     private func creditCodes(_ sentence: Sentence) -> [AnalyzerHit] {
-        Self.creditCodePattern.matches(in: sentence.searchable).compactMap { match in
-            guard let code = sentence.searchable.group(1, of: match)?.uppercased(), !RegistrationNumber.isValidCreditCode(code)
+        guard sentence.contains(["统一社会信用代码"]) else { return [] }
+        let searchable = sentence.searchable
+        return Self.creditCodePattern.matches(in: searchable).compactMap { match in
+            guard let code = searchable.group(1, of: match)?.uppercased(), !RegistrationNumber.isValidCreditCode(code)
             else { return nil }
             let expected = RegistrationNumber.creditCodeCheckCharacter(code).map { "校验位应为\($0)" } ?? "含有非法字符"
             return AnalyzerHit(range: sentence.range, party: nil, detail: "统一社会信用代码\(code)未通过GB 32100校验（\(expected)）")
@@ -296,8 +335,10 @@ struct Analyzers {
     }
 
     private func idNumbers(_ sentence: Sentence) -> [AnalyzerHit] {
-        Self.idPattern.matches(in: sentence.searchable).compactMap { match in
-            guard let number = sentence.searchable.group(1, of: match)?.uppercased(), !RegistrationNumber.isValidIDNumber(number)
+        guard sentence.contains(["身份证", "公民身份号码"]) else { return [] }
+        let searchable = sentence.searchable
+        return Self.idPattern.matches(in: searchable).compactMap { match in
+            guard let number = searchable.group(1, of: match)?.uppercased(), !RegistrationNumber.isValidIDNumber(number)
             else { return nil }
             let expected = RegistrationNumber.idCheckCharacter(number).map { "校验码应为\($0)" } ?? ""
             return AnalyzerHit(range: sentence.range, party: nil, detail: "身份证号\(number)未通过GB 11643校验（\(expected)）")

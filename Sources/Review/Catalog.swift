@@ -178,27 +178,54 @@ struct Trigger: Sendable {
     var burdens: PartySides.Side?
 }
 
-/// One entry of the rule catalog.
-struct Rule: Sendable {
+/// One entry of the rule catalog. A class so that the per-clause loop does not copy its many fields.
+final class Rule: Sendable {
     enum Scope: String, Sendable { case clause, document }
 
-    var id: String
-    var types: Set<ContractType>?
-    var protects: Set<Role>?
-    var scope: Scope
-    var level: RiskLevel
-    var category: String
-    var title: String
-    var summary: String
-    var analysis: String
-    var suggestion: String
-    var statutes: [StatuteCitation]
+    let id: String
+    let types: Set<ContractType>?
+    let protects: Set<Role>?
+    let scope: Scope
+    let level: RiskLevel
+    let category: String
+    let title: String
+    let summary: String
+    let analysis: String
+    let suggestion: String
+    let statutes: [StatuteCitation]
     /// Findings of rules with the same concern on one clause are merged.
-    var concern: String
-    var trigger: Trigger
-    var enabled: Bool
+    let concern: String
+    let trigger: Trigger
+    let enabled: Bool
     /// Where the rule was defined, for messages.
-    var origin: String
+    let origin: String
+
+    init(id: String, types: Set<ContractType>?, protects: Set<Role>?, scope: Scope, level: RiskLevel, category: String,
+         title: String, summary: String, analysis: String, suggestion: String, statutes: [StatuteCitation],
+         concern: String, trigger: Trigger, enabled: Bool, origin: String) {
+        self.id = id
+        self.types = types
+        self.protects = protects
+        self.scope = scope
+        self.level = level
+        self.category = category
+        self.title = title
+        self.summary = summary
+        self.analysis = analysis
+        self.suggestion = suggestion
+        self.statutes = statutes
+        self.concern = concern
+        self.trigger = trigger
+        self.enabled = enabled
+        self.origin = origin
+    }
+
+    /// The same rule switched on or off, for playbooks that only set `enabled`.
+    func with(enabled: Bool) -> Rule {
+        Rule(id: id, types: types, protects: protects, scope: scope, level: level, category: category, title: title,
+             summary: summary, analysis: analysis, suggestion: suggestion, statutes: statutes, concern: concern,
+             trigger: trigger, enabled: enabled, origin: origin)
+    }
 
     func applies(to type: ContractType, role: Role) -> Bool {
         enabled && (types?.contains(type) ?? true) && (protects?.contains(role) ?? true)
@@ -310,9 +337,7 @@ struct Catalog: Sendable {
         let fields = try reader.mapping(node, allowed: Self.ruleKeys)
         let id = try reader.requiredString(fields, "id", in: node)
         if let existing = rules.first(where: { $0.id == id }), fields.count <= 2, let enabled = fields["enabled"]?.bool {
-            var disabled = existing
-            disabled.enabled = enabled
-            return disabled
+            return existing.with(enabled: enabled)
         }
         func strings(_ key: String) throws -> [String] {
             guard let value = fields[key] else { return [] }

@@ -49,8 +49,10 @@ enum ChineseNumerals {
     /// Cents of an amount in 大写 such as "壹佰壹拾万陆仟元整" or "伍佰万元"; nil when it is not one.
     static func amountInCents(_ text: some StringProtocol) -> Int? {
         let scalars = Array(text.unicodeScalars).filter { $0 != "整" && $0 != "正" }
-        guard let yuan = scalars.firstIndex(where: { $0 == "元" || $0 == "圆" }) else { return nil }
-        var integerPart = Array(scalars[..<yuan])
+        let yuanMark = scalars.firstIndex { $0 == "元" || $0 == "圆" }
+        guard yuanMark != nil || scalars.contains(where: { $0 == "角" || $0 == "分" }) else { return nil }
+        let yuan = yuanMark ?? -1
+        var integerPart = yuan >= 0 ? Array(scalars[..<yuan]) : []
         if integerPart.first == "人" { return nil }
         if integerPart.isEmpty { integerPart = ["零"] }
         guard let whole = integer(integerPart) else { return nil }

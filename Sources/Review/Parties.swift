@@ -172,8 +172,11 @@ struct PartySides: Sendable, Hashable {
             }
         }
         theirs.subtract(mine)
-        reviewerName = reviewerBlocks.first?.designation ?? role.label
-        counterpartyName = blocks.first { !reviewerBlocks.contains($0) && $0.role != nil && $0.role != role }?.designation
+        func shortName(_ block: PartyBlock?) -> String? {
+            block.map { block in block.terms.first { $0 == "甲方" || $0 == "乙方" } ?? block.designation }
+        }
+        reviewerName = shortName(reviewerBlocks.first) ?? role.label
+        counterpartyName = shortName(blocks.first { !reviewerBlocks.contains($0) && $0.role != nil && $0.role != role })
             ?? type.roles.first { $0 != role }?.label ?? "对方"
         reviewerTerms = mine.sorted { ($0.count, $0) > ($1.count, $1) }
         counterpartyTerms = theirs.sorted { ($0.count, $0) > ($1.count, $1) }

@@ -100,7 +100,7 @@ public struct ReviewEngine: Sendable {
 
     /// The contract term in months from a sentence such as "合同期限为二年" or "期限自…起至…止".
     static func termMonths(_ text: ReviewText, clauses: [(clause: Clause, range: Range<Int>)]) -> Double? {
-        for entry in clauses where entry.clause.text.contains("期限") {
+        for entry in clauses where text.scalars[entry.range].containsScalars(of: "期限") {
             for sentence in Analyzers.sentences(of: text, in: entry.range)
             where sentence.contains(["合同期限", "期限为", "合同有效期"]) && !sentence.contains(["试用期", "保密", "竞业", "质量保证", "保修"]) {
                 let dates = Quantities.dates(in: sentence.searchable)
@@ -141,13 +141,14 @@ private struct ReviewSession {
 
     mutating func findings(in clause: Clause, range: Range<Int>) -> [Finding] {
         let searchable = SearchableText(clause.text, base: range.lowerBound)
+        let bloom = ScalarBloom(text.scalars[range])
         var sentences: [Sentence]?
         var result: [Finding] = []
         for rule in rules where rule.scope == .clause {
             let trigger = rule.trigger
             var evidence: (range: Range<Int>, detail: String)?
             if let analyzer = trigger.analyzer {
-                guard trigger.any.allSatisfy({ gatePasses($0, range) }) else { continue }
+                guard trigger.any.allSatisfy({ gatePasses($0, range, bloom) }) else { continue }
                 if trigger.any.contains(where: { firstMatch($0, in: searchable) == nil }) { continue }
                 if sentences == nil { sentences = Analyzers.sentences(of: text, in: range) }
                 let hits = analyzer == .lineItemsTotal
@@ -158,11 +159,11 @@ private struct ReviewSession {
                     return sides.side(of: party) == burdens
                 }.map { ($0.range, $0.detail) }
             } else {
-                evidence = regexEvidence(rule, searchable: searchable, range: range).map { ($0, "") }
+                evidence = regexEvidence(rule, searchable: searchable, range: range, bloom: bloom).map { ($0, "") }
             }
             guard let evidence else { continue }
-            guard trigger.all.allSatisfy({ gatePasses($0, range) && firstMatch($0, in: searchable) != nil }),
-                  !trigger.unlessClause.contains(where: { gatePasses($0, range) && firstMatch($0, in: searchable) != nil }),
+            guard trigger.all.allSatisfy({ gatePasses($0, range, bloom) && firstMatch($0, in: searchable) != nil }),
+                  !trigger.unlessClause.contains(where: { gatePasses($0, range, bloom) && firstMatch($0, in: searchable) != nil }),
                   !matchesDocument(trigger.unlessDocument) else { continue }
             let quote = Quote.range(around: evidence.range, in: text, clause: range)
             result.append(finding(rule, clauseID: clause.id, quote: quote, detail: evidence.detail))
@@ -179,8 +180,9 @@ private struct ReviewSession {
         }
     }
 
-    private mutating func regexEvidence(_ rule: Rule, searchable: SearchableText, range: Range<Int>) -> Range<Int>? {
-        for pattern in rule.trigger.any where gatePasses(pattern, range) {
+    private mutating func regexEvidence(_ rule: Rule, searchable: SearchableText, range: Range<Int>, bloom: ScalarBloom)
+        -> Range<Int>? {
+        for pattern in rule.trigger.any where gatePasses(pattern, range, bloom) {
             let regex = pattern.regex(for: sides, cache: &regexCache)
             for match in regex.matches(in: searchable) {
                 let matched = searchable.documentRange(match.range)
@@ -193,8 +195,10 @@ private struct ReviewSession {
         return nil
     }
 
-    private func gatePasses(_ pattern: RulePattern, _ range: Range<Int>) -> Bool {
-        pattern.gate.allSatisfy { group in group.contains { text.contains($0, in: range) } }
+    private func gatePasses(_ pattern: RulePattern, _ range: Range<Int>, _ bloom: ScalarBloom? = nil) -> Bool {
+        pattern.gate.allSatisfy { group in
+            group.contains { literal in (bloom?.mayContain(literal) ?? true) && text.contains(literal, in: range) }
+        }
     }
 
     private mutating func firstMatch(_ pattern: RulePattern, in searchable: SearchableText) -> NSTextCheckingResult? {
@@ -211,18 +215,35 @@ private struct ReviewSession {
     }
 
     private func finding(_ rule: Rule, clauseID: String, quote: Range<Int>?, detail: String) -> Finding {
-        func fill(_ template: String) -> String {
-            template.replacingOccurrences(of: "{self}", with: sides.reviewerName)
-                .replacingOccurrences(of: "{other}", with: sides.counterpartyName)
-                .replacingOccurrences(of: "{role}", with: role.label)
-                .replacingOccurrences(of: "{detail}", with: detail)
-        }
+        let values = ["self": sides.reviewerName, "other": sides.counterpartyName, "role": role.label, "detail": detail]
+        func fill(_ template: String) -> String { Template.fill(template, values) }
         return Finding(
             id: "", ruleID: rule.id, clauseID: clauseID, title: fill(rule.title), category: rule.category,
             riskLevel: rule.level, summary: fill(rule.summary), analysis: fill(rule.analysis),
             suggestion: fill(rule.suggestion), clauseText: quote.map { text.string($0) } ?? "",
             span: quote.map { TextSpan(start: $0.lowerBound, end: $0.upperBound) },
             lineNumbers: quote.map { text.lines($0) } ?? [], statutes: rule.statutes)
+    }
+}
+
+/// Replaces `{name}` placeholders of rule texts; unknown names are left as written.
+enum Template {
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        guard template.contains("{") else { return template }
+        var result = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}"), let value = values[String(rest[rest.index(after: open)..<close])]
+            else {
+                result.append("{")
+                rest = rest[rest.index(after: open)...]
+                continue
+            }
+            result += value
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
     }
 }
 

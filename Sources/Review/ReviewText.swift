@@ -7,21 +7,30 @@ struct ReviewText: Sendable {
     /// Scalar offset at which each line starts; `lineStarts[0] == 0`.
     let lineStarts: [Int]
 
+    /// The text as UTF-8, and the byte offset of every scalar (plus the end), so slicing is a copy, not a re-encode.
+    private let utf8: [UInt8]
+    private let utf8Offsets: [Int32]
+
     init(_ text: String) {
         self.text = text
         scalars = Array(text.unicodeScalars)
-        var starts = [0]
-        for (offset, scalar) in scalars.enumerated() where scalar == "\n" {
-            starts.append(offset + 1)
+        utf8 = Array(text.utf8)
+        var offsets: [Int32] = []
+        offsets.reserveCapacity(scalars.count + 1)
+        var starts = [0], byte: Int32 = 0
+        for (offset, scalar) in scalars.enumerated() {
+            offsets.append(byte)
+            byte += Int32(UTF8.width(scalar))
+            if scalar == "\n" { starts.append(offset + 1) }
         }
+        offsets.append(byte)
+        utf8Offsets = offsets
         lineStarts = starts
     }
 
     /// The text covered by a half-open scalar range.
     func string(_ range: Range<Int>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[range])
-        return String(view)
+        String(decoding: utf8[Int(utf8Offsets[range.lowerBound])..<Int(utf8Offsets[range.upperBound])], as: UTF8.self)
     }
 
     /// 1-based line number of the scalar at `offset`.
@@ -112,5 +121,25 @@ struct SearchableText {
             return (base + range.location)..<(base + range.location + range.length)
         }
         return (base + table[range.location])..<(base + table[range.location + range.length])
+    }
+}
+
+/// Which scalar values (hashed to 4096 bits) occur in a text, to reject most gate literals without scanning.
+struct ScalarBloom {
+    private var bits = [UInt64](repeating: 0, count: 64)
+
+    init(_ scalars: ArraySlice<Unicode.Scalar>) {
+        for scalar in scalars {
+            let hash = Int(scalar.value & 4095)
+            bits[hash >> 6] |= 1 << UInt64(hash & 63)
+        }
+    }
+
+    /// False only when some scalar of `literal` certainly does not occur.
+    func mayContain(_ literal: [Unicode.Scalar]) -> Bool {
+        literal.allSatisfy { scalar in
+            let hash = Int(scalar.value & 4095)
+            return bits[hash >> 6] & (1 << UInt64(hash & 63)) != 0
+        }
     }
 }

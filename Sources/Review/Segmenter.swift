@@ -140,18 +140,16 @@ enum Segmenter {
         return .body
     }
 
+    private static let endOfTextMarks = ["（以下无正文", "(以下无正文", "以下无正文"].map { Array($0.unicodeScalars) }
+    private static let signatureMarks = ["（盖章", "（签字", "（签章", "(盖章", "(签字", "（签名", "签字", "盖章"]
+        .map { Array($0.unicodeScalars) }
+
     /// "甲方（盖章）：…", "出租方（签字）：…" or "（以下无正文）" start the signature block.
     private static func isSignatureLine(_ scalars: [Unicode.Scalar]) -> Bool {
-        let text = String(String.UnicodeScalarView(scalars))
-        if text.hasPrefix("（以下无正文") || text.hasPrefix("(以下无正文") || text.hasPrefix("以下无正文") { return true }
-        for word in partyWords where scalars.starts(with: word) {
-            let rest = String(String.UnicodeScalarView(scalars.dropFirst(word.count)))
-            if rest.hasPrefix("（盖章") || rest.hasPrefix("（签字") || rest.hasPrefix("（签章") || rest.hasPrefix("(盖章")
-                || rest.hasPrefix("(签字") || rest.hasPrefix("（签名") || rest.hasPrefix("签字") || rest.hasPrefix("盖章") {
-                return true
-            }
+        if endOfTextMarks.contains(where: { scalars.starts(with: $0) }) { return true }
+        return partyWords.contains { word in
+            scalars.starts(with: word) && signatureMarks.contains { scalars.dropFirst(word.count).starts(with: $0) }
         }
-        return false
     }
 }
 

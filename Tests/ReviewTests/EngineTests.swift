@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+@testable import Review
+
+@Suite struct SegmentationTests {
+    @Test func splitsArticlesItemsAndParagraphs() {
+        let text = "样例协议\n甲方：某甲公司\n第一条 标的\n1.1 第一项内容。\n续行文字。\n1.2 第二项。\n第二条 其他\n（一）子项一；\n（二）子项二。\n三、补充事项\n甲方（盖章）：某甲公司\n"
+        let clauses = Segmenter.clauses(of: ReviewText(text)).map(\.clause)
+        // "第二条 其他" carries no text of its own: its items are the clauses, with it as their heading.
+        #expect(clauses.map(\.number) == ["", "", "1.1", "1.2", "（一）", "（二）", "三、", ""])
+        #expect(clauses[4].heading == "第二条 其他")
+        #expect(clauses[2].text == "1.1 第一项内容。\n续行文字。")
+        #expect(clauses[2].heading == "第一条 标的")
+        #expect(clauses[2].lineNumbers == [4, 5])
+        #expect(clauses.map(\.id) == (1...8).map { "clause-\($0)" })
+    }
+
+    @Test func spansCountUnicodeScalarsAndQuoteVerbatim() async {
+        // 𠀀 is outside the BMP: one scalar, two UTF-16 units, so a UTF-16 offset would be off by one.
+        let body = "𠀀说明。乙方有权随时单方调整服务费标准，甲方应当接受。"
+        let text = contract(.service, body)
+        let report = await review(text, .service, .client)
+        let finding = try? #require(report.findings.first { $0.ruleID == "unilateral-price-change" })
+        let span = try? #require(finding?.span)
+        let scalars = Array(text.unicodeScalars)
+        if let span, let finding {
+            #expect(String(String.UnicodeScalarView(scalars[span.start..<span.end])) == finding.clauseText)
+            #expect(finding.clauseText == "乙方有权随时单方调整服务费标准，甲方应当接受。")
+        }
+        for finding in report.findings {
+            guard let span = finding.span else { continue }
+            #expect(String(String.UnicodeScalarView(scalars[span.start..<span.end])) == finding.clauseText)
+            #expect(finding.clauseText.unicodeScalars.count <= Quote.maximumLength)
+        }
+    }
+}
+
+@Suite struct RoleAwarenessTests {
+    let clause = "买方应在到货后三日内完成验收，逾期未提出书面异议的，视为货物验收合格。"
+
+    @Test func deemedAcceptanceHurtsTheBuyerOnly() async {
+        let text = contract(.purchase, clause)
+        let forBuyer = await review(text, .purchase, .buyer)
+        let forSeller = await review(text, .purchase, .seller)
+        #expect(forBuyer.findings.contains { $0.ruleID == "deemed-acceptance" || $0.ruleID == "inspection-period-short" })
+        #expect(!forSeller.findings.contains { $0.category == "交付验收" && $0.clauseID != "document" })
+    }
+
+    @Test func partyNamesDecideWhoIsTheReviewer() async {
+        // No role words in brackets: the name the user confirmed makes 乙方 the reviewer.
+        let text = "协议\n甲方：北京甲木科技有限公司\n乙方：上海乙禾贸易有限公司\n第一条 解除\n甲方有权随时解除本合同且不承担任何责任。\n第二条 争议\n由原告住所地人民法院管辖。"
+        let asB = await review(text, .other, .partyA, names: ["上海乙禾贸易有限公司"])
+        let asA = await review(text, .other, .partyA, names: ["北京甲木科技有限公司"])
+        #expect(asB.findings.contains { $0.ruleID == "unilateral-termination" })
+        #expect(!asA.findings.contains { $0.ruleID == "unilateral-termination" })
+    }
+
+    @Test func summaryTextNamesTheReviewersSide() async {
+        let text = contract(.lease, "乙方逾期支付租金的，每逾期一日按月租金的百分之三支付滞纳金。")
+        let tenant = await review(text, .lease, .tenant)
+        let finding = try? #require(tenant.findings.first { $0.ruleID == "daily-rate-excessive" })
+        #expect(finding?.summary.contains("乙方") == true)
+        let landlord = await review(text, .lease, .landlord)
+        #expect(!landlord.findings.contains { $0.ruleID == "daily-rate-excessive" })
+    }
+}
+
+@Suite struct ReportTests {
+    @Test func findingsAreNumberedInTextOrderAndDeterministic() async {
+        let text = contract(.purchase, "甲方应于合同签订后三日内支付全部价款。\n乙方对因其故意或重大过失造成的损失不承担任何责任。")
+        let first = await review(text, .purchase, .buyer)
+        let second = await review(text, .purchase, .buyer)
+        #expect(first == second)
+        #expect(first.findings.map(\.id) == (0..<first.findings.count).map { "R\($0 + 1)" })
+        let starts = first.findings.compactMap(\.span?.start)
+        #expect(starts == starts.sorted())
+        #expect(first.summary.overallAssessment == "高风险")
+        #expect(first.summary.keyConcerns.first == first.findings.first { $0.riskLevel == .high }?.title)
+    }
+
+    @Test func documentLevelFindingsHaveNoSpan() async {
+        let text = "采购单\n甲方（买方）：某甲\n乙方（卖方）：某乙\n第一条 甲方向乙方购买办公桌十张，单价含税500元，签订后十日内付款。"
+        let report = await review(text, .purchase, .buyer)
+        let missing = report.findings.filter { $0.clauseID == "document" }
+        #expect(missing.contains { $0.title.contains("争议解决") })
+        #expect(missing.contains { $0.title.contains("交货地点") })
+        #expect(missing.allSatisfy { $0.span == nil && $0.clauseText.isEmpty && $0.lineNumbers.isEmpty })
+        let json = try? String(decoding: JSONEncoder().encode(missing[0]), as: UTF8.self)
+        #expect(json?.contains("\"span\":null") == true)
+    }
+
+    @Test func progressStagesInOrderWithRisingFractions() async {
+        let events = EventLog()
+        let body = (1...40).map { "\($0).1 第\($0)项约定内容。" }.joined(separator: "\n")
+        _ = await sharedEngine.review(text: contract(.service, body), contractType: nil, role: .client, partyNames: []) {
+            await events.append($0)
+        }
+        let seen = await events.items
+        let stages = seen.map(\.stage)
+        #expect(stages.first == .segmenting && stages.last == .reporting)
+        #expect(stages.firstIndex(of: .entities)! < stages.firstIndex(of: .analyzing)!)
+        let analyzing = seen.filter { $0.stage == .analyzing }.map(\.fraction)
+        #expect(analyzing.count >= 5)
+        #expect(analyzing == analyzing.sorted() && analyzing.allSatisfy { (0...1).contains($0) })
+    }
+
+    @Test func detectsTypesFromTitlesAndDesignations() {
+        #expect(sharedEngine.detectContractType(in: "房屋租赁合同\n出租方：甲") == .lease)
+        #expect(sharedEngine.detectContractType(in: "劳动合同书\n") == .employment)
+        #expect(sharedEngine.detectContractType(in: "协议\n出借人：张三\n借款人：李四") == .loan)
+        #expect(sharedEngine.detectContractType(in: "合作备忘录\n甲方：某甲") == .other)
+    }
+
+    @Test func partiesCarryRolesAndCreditCodes() {
+        let text = "钢材购销合同\n甲方（需方）：重庆某某有限公司\n统一社会信用代码：91350100M000100Y43\n乙方（供方）：江苏某某有限公司\n第一条 标的"
+        let parties = sharedEngine.parties(in: text)
+        #expect(parties.map(\.designation) == ["甲方", "乙方"])
+        #expect(parties.map(\.role) == [.buyer, .seller])
+        #expect(parties[0].creditCode == "91350100M000100Y43")
+    }
+}
+
+actor EventLog {
+    var items: [ReviewProgress] = []
+    func append(_ event: ReviewProgress) { items.append(event) }
+}
+
+@Suite struct PlaybookTests {
+    func directory(_ files: [String: String]) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("playbook-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        for (name, content) in files { try content.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return url
+    }
+
+    @Test func playbookOverridesAndAddsRules() async throws {
+        let url = try directory(["team.yaml": """
+            rules:
+              - id: auto-renewal
+                category: 合同期限
+                level: HIGH
+                any: ['自动(续展|续期|续约|延续)']
+                title: 自动续约（本所标准：高风险）
+                summary: 自动续约须经法务审批。
+                analysis: 本所政策。
+                suggestion: 删除自动续约条款。
+              - id: team-exclusivity
+                category: 合作
+                level: MEDIUM
+                any: ['{SELF}[^。]{0,10}不得与任何第三方合作']
+                title: 排他合作限制
+                summary: '{self}被限制与第三方合作。'
+                analysis: 排他条款限制经营自由。
+                suggestion: 删除排他约定。
+                statutes: [civil-code:509]
+            """])
+        let engine = try ReviewEngine(playbook: url)
+        let text = contract(.service, "本合同期满自动续约一年。\n乙方在合作期间不得与任何第三方合作。")
+        let report = await engine.review(text: text, contractType: .service, role: .provider, partyNames: []) { _ in }
+        #expect(report.findings.first { $0.ruleID == "auto-renewal" }?.riskLevel == .high)
+        let added = report.findings.first { $0.ruleID == "team-exclusivity" }
+        #expect(added?.summary == "乙方被限制与第三方合作。")
+        #expect(added?.statutes.first?.statuteRef == "《民法典》第五百零九条")
+    }
+
+    @Test(arguments: [
+        ("rules:\n  - id: x\n    level: SEVERE\n", 3, "level"),
+        ("rules:\n  - id: x\n    category: c\n    level: LOW\n    title: t\n    summary: s\n    analysis: a\n    suggestion: g\n    any: ['(unclosed']\n", 9, "正则"),
+        ("rules:\n  - id: x\n    category: c\n    level: LOW\n    title: t\n    summary: s\n    analysis: a\n    suggestion: g\n    any: ['违约金']\n    statutes: [civil-code:9999]\n", 10, "9999"),
+        ("rules:\n  - id: x\n    colour: red\n", 3, "colour"),
+        ("rules:\n  - id: x\n   bad: [\n", 3, "YAML"),
+    ])
+    func badPlaybookNamesFileAndLine(yaml: String, line: Int, reasonContains: String) throws {
+        let url = try directory(["bad.yaml": yaml])
+        let error = #expect(throws: PlaybookError.self) { try ReviewEngine(playbook: url) }
+        #expect(error?.file.hasSuffix("bad.yaml") == true)
+        #expect(error?.line == line, "\(String(describing: error))")
+        #expect(error?.reason.contains(reasonContains) == true, "\(String(describing: error))")
+    }
+}
