@@ -3,7 +3,8 @@
     pip install fpdf2==2.8.9      # PyPI
     apt-get install fonts-wqy-microhei poppler-utils
     python3 make_fixtures.py            # contract.pdf (3 pages), contract-page1.png (its page 1 at
-                                        # 300 dpi) and scanned.pdf (that image alone, no text layer)
+                                        # 300 dpi), scanned.pdf (that image alone, no text layer)
+                                        # and contract-gb18030.txt (Python's own GB18030 codec)
     python3 make_fixtures.py bench 30   # bench-30.pdf, a 30-page timing input (not committed)
 
 The font is embedded as a subset with a ToUnicode map, as Word and WPS export it, so
@@ -67,11 +68,17 @@ def make(path, pages):
     pdf.output(path)
 
 
+# Includes 𠮷 (U+20BB7), which GB18030 encodes in four bytes, unlike GBK.
+GB18030_TEXT = "第一条 合同金额\n合同总价为人民币壹佰贰拾万元整（¥1,200,000.00元）。\n乙方：吉𠮷贸易有限公司\n"
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "bench":
         make(f"bench-{sys.argv[2]}.pdf", int(sys.argv[2]))
     else:
         make("contract.pdf", 3)
+        with open("contract-gb18030.txt", "wb") as f:
+            f.write(GB18030_TEXT.encode("gb18030"))
         subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-f", "1", "-l", "1", "-singlefile",
                         "contract.pdf", "contract-page1"], check=True)
         scan = FPDF(format="A4")
