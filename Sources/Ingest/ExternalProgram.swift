@@ -14,6 +14,7 @@ struct ExternalProgram: Sendable, Hashable {
     static let pdfinfo = ExternalProgram(name: "pdfinfo", debianPackage: "poppler-utils")
     static let pdftotext = ExternalProgram(name: "pdftotext", debianPackage: "poppler-utils")
     static let pdftoppm = ExternalProgram(name: "pdftoppm", debianPackage: "poppler-utils")
+    static let pdfimages = ExternalProgram(name: "pdfimages", debianPackage: "poppler-utils")
     static let tesseract = ExternalProgram(name: "tesseract", debianPackage: "tesseract-ocr tesseract-ocr-chi-sim")
     static let antiword = ExternalProgram(name: "antiword", debianPackage: "antiword")
 

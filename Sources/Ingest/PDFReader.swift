@@ -27,7 +27,12 @@ struct PDFReader: Sendable {
                 .split(separator: "\u{0C}", omittingEmptySubsequences: false).prefix(pageCount).map(String.init)
             pages += Array(repeating: "", count: pageCount - pages.count)
 
-            let scanned = pages.indices.filter { Self.meaningfulCharacters(in: pages[$0]) < limits.minTextCharactersPerPage }
+            var scanned = pages.indices.filter { Self.meaningfulCharacters(in: pages[$0]) < limits.minTextCharactersPerPage }
+            if !scanned.isEmpty, let pictured = await pagesWithImages(pdf) {
+                // A page with neither text nor an image is blank ("此页无正文"): rendering and
+                // recognizing it would cost seconds, and Tesseract would be needed for nothing.
+                scanned = scanned.filter { pictured.contains($0 + 1) }
+            }
             try await recognize(scanned, into: &pages, pdf: pdf, directory: directory, progress: progress)
             return Result(pages: pages, recognizedPages: scanned.count)
         }
@@ -83,6 +88,14 @@ struct PDFReader: Sendable {
             .first
         guard let count, count > 0 else { throw Self.damaged }
         return count
+    }
+
+    /// The 1-based pages that draw at least one image, from `pdfimages -list` (which reads
+    /// no pixel data); nil when that fails, and then every low-text page is treated as a scan.
+    private func pagesWithImages(_ pdf: URL) async -> Set<Int>? {
+        guard let listing = try? await runner.run(.pdfimages, ["-list", pdf.path]), listing.succeeded else { return nil }
+        let rows = String(decoding: listing.standardOutput, as: UTF8.self).split(separator: "\n").dropFirst(2)
+        return Set(rows.compactMap { row in row.split(separator: " ").first.flatMap { Int($0) } })
     }
 
     /// Letters and digits, the only signs of a real text layer (a scan often carries a few stray marks).

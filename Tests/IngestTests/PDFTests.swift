@@ -44,6 +44,48 @@ import Testing
         #expect(document.pages.last?.end == scalars.count)
     }
 
+    /// A page with no text and no image is left blank rather than sent to OCR.
+    @Test func blankPageIsNotRecognized() async throws {
+        guard Self.hasPoppler, isInstalled("pdfunite") else { return }
+        let merged = try await withTemporaryDirectory { directory in
+            let blank = directory.appendingPathComponent("blank.pdf")
+            try Self.blankPDF.write(to: blank)
+            let merged = directory.appendingPathComponent("merged.pdf")
+            try runTool(["pdfunite", fixturesDirectory.appendingPathComponent("contract.pdf").path, blank.path, merged.path])
+            return try Data(contentsOf: merged)
+        }
+        // No tesseract on this search path: asking for it would fail the extraction.
+        let poppler = ["pdfinfo", "pdftotext", "pdfimages"].map { URL(fileURLWithPath: "/usr/bin/\($0)") }
+        try #require(poppler.allSatisfy { FileManager.default.isExecutableFile(atPath: $0.path) })
+        let document = try await withTemporaryDirectory { directory in
+            for program in poppler {
+                try FileManager.default.createSymbolicLink(at: directory.appendingPathComponent(program.lastPathComponent),
+                                                           withDestinationURL: program)
+            }
+            return try await Extractor(programSearchPath: [directory.path]).extract(merged, filename: "a.pdf")
+        }
+        #expect(document.sourceFormat == .pdf)
+        #expect(document.pages.count == 4)
+        #expect(document.pages[3].start == document.pages[3].end)
+    }
+
+    /// One empty A4 page, with a correct cross-reference table.
+    static var blankPDF: Data {
+        let objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+        var pdf = "%PDF-1.4\n"
+        var offsets: [Int] = []
+        for (index, object) in objects.enumerated() {
+            offsets.append(pdf.utf8.count)
+            pdf += "\(index + 1) 0 obj\n\(object)\nendobj\n"
+        }
+        let xref = pdf.utf8.count
+        pdf += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+        for offset in offsets { pdf += String(repeating: "0", count: 10 - String(offset).count) + "\(offset) 00000 n \n" }
+        pdf += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        return Data(pdf.utf8)
+    }
+
     @Test func truncatedPDFIsUnreadable() async throws {
         let data = try fixture("contract.pdf")
         let error = await ingestError { () async throws(IngestError) in
