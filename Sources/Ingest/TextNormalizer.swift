@@ -8,7 +8,8 @@
 /// - Spaces between two CJK characters, or between a CJK character and a digit, are removed:
 ///   PDF and OCR output scatter them (`第 1 条`, `甲 方`), Chinese text never needs them.
 /// - Runs of spaces shrink to one, lines are trimmed, blank-line runs shrink to one blank line.
-/// - `第X条` / `第X章` after a sentence end starts its own line.
+/// - `第X条` / `第X章` after a sentence end starts its own line; the space after such a heading
+///   number (`第五条 违约责任`) is kept, since it separates the clause title.
 /// - For laid-out sources (PDF, OCR) also: running headers and footers (lines repeated at the
 ///   top or bottom of most pages, page numbers ignored) and bare page numbers are removed;
 ///   lines broken only by the page width are joined back into paragraphs, and Latin words
@@ -26,8 +27,10 @@ public struct TextNormalizer: Sendable {
     /// Pages are joined with one newline; each span covers its page's text without that newline.
     public func normalize(pages: [String]) -> (text: String, pages: [PageSpan]) {
         var lines = pages.map { page in
-            page.replacing("\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-                .map { Self.cleanLine(Substring($0)) }
+            // Split on scalars after uniting "\r\n": old Mac files end lines with a lone "\r".
+            page.replacing("\r\n", with: "\n").unicodeScalars
+                .split(omittingEmptySubsequences: false) { Self.lineBreaks.contains($0) }
+                .map(Self.cleanLine)
         }
         if isLaidOut {
             lines = Self.removingRunningLines(lines)
@@ -52,8 +55,10 @@ public struct TextNormalizer: Sendable {
 
     // MARK: Characters
 
-    private static func cleanLine(_ line: Substring) -> String {
-        var scalars = Array(line.unicodeScalars)
+    private static let lineBreaks: Set<Unicode.Scalar> = ["\n", "\r", "\u{0B}", "\u{2028}", "\u{2029}", "\u{85}"]
+
+    private static func cleanLine(_ line: Substring.UnicodeScalarView) -> String {
+        var scalars = Array(line)
         var output = String.UnicodeScalarView()
         for index in scalars.indices {
             let scalar = scalars[index]

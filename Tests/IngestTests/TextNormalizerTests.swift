@@ -35,6 +35,10 @@ import Testing
         #expect(normalized("依照本合同第五条约定执行。") == "依照本合同第五条约定执行。")
     }
 
+    @Test func everyLineEndingStyle() {
+        #expect(normalized("一\r\n二\r三\n四\u{2028}五") == "一\n二\n三\n四\n五")
+    }
+
     @Test func blankLineRunsCollapse() {
         #expect(normalized("一\n\n\n\n二\n\n") == "一\n\n二")
     }
