@@ -59,7 +59,11 @@ struct FormatSniffer: Sendable {
             return (.docx, .word)
         }
         if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            guard Self.containsWordStream(data) else {
+            // Word saves a password-protected DOCX as an OLE2 container holding the encrypted package.
+            if Self.containsStream(named: "EncryptedPackage", in: data) {
+                throw IngestError(.unreadable, "文件已加密，请解除密码保护后重新上传")
+            }
+            guard Self.containsStream(named: "WordDocument", in: data) else {
                 throw Self.unsupported("该文件是 Office 文档但不是 Word 文档")
             }
             return (.doc, .word)
@@ -86,11 +90,10 @@ struct FormatSniffer: Sendable {
         return archive["word/document.xml"] != nil
     }
 
-    /// An OLE2 file is a Word document when its directory names a `WordDocument` stream
-    /// (stored in UTF-16LE); Excel and PowerPoint files share the OLE2 magic.
-    private static func containsWordStream(_ data: Data) -> Bool {
-        let name = Data("WordDocument".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
-        return data.range(of: name) != nil
+    /// Whether an OLE2 directory names this stream (names are stored in UTF-16LE). A Word
+    /// document has a `WordDocument` stream; Excel and PowerPoint files share the OLE2 magic.
+    private static func containsStream(named name: String, in data: Data) -> Bool {
+        data.range(of: Data(name.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })) != nil
     }
 
     private static func describe(_ family: Family) -> String {

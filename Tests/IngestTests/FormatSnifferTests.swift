@@ -53,6 +53,14 @@ import Testing
         }
     }
 
+    @Test func passwordProtectedDOCXIsUnreadable() {
+        let encrypted = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) + Data(count: 504)
+            + Data("EncryptedPackage".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        #expect(throws: IngestError(.unreadable, "文件已加密，请解除密码保护后重新上传")) {
+            try extractor.sniff(encrypted, filename: "合同.docx")
+        }
+    }
+
     @Test func tooLargeIsRejectedBeforeSniffing() {
         let extractor = Extractor(limits: IngestLimits(maxFileBytes: 10))
         #expect(throws: IngestError(.tooLarge, "文件大小超过 0 MB 上限")) {
