@@ -43,7 +43,11 @@ struct WordNumbering {
         for deeper in values.keys where deeper > level { values[deeper] = nil }
         counters[abstract] = values
 
-        if definition.format == .bullet { return "•" + definition.separator }
+        if definition.format == .bullet {
+            // Symbol-font bullets are private-use characters that mean nothing outside that font.
+            let isPrivateUse = definition.text.unicodeScalars.contains { (0xE000...0xF8FF).contains($0.value) }
+            return (definition.text.isEmpty || isPrivateUse ? "•" : definition.text) + definition.separator
+        }
         var label = definition.text
         for placeholder in (0...8).reversed() where label.contains("%\(placeholder + 1)") {
             let placeholderLevel = levels[placeholder] ?? Level()

@@ -19,7 +19,12 @@ import Testing
           <mc:Fallback><w:numFmt w:val="decimal"/></mc:Fallback></mc:AlternateContent>
           <w:suff w:val="nothing"/><w:lvlText w:val="%1、"/></w:lvl>
       </w:abstractNum>
+      <w:abstractNum w:abstractNumId="2">
+        <w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="◆"/></w:lvl>
+        <w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/><w:lvlText w:val="\u{F0B7}"/></w:lvl>
+      </w:abstractNum>
       <w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
+      <w:num w:numId="4"><w:abstractNumId w:val="2"/></w:num>
       <w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
       <w:num w:numId="3"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
     </w:numbering>
@@ -77,6 +82,9 @@ import Testing
         paragraph("首项", numId: 2),
         paragraph("次项", numId: 2),
         paragraph("重新编号", numId: 3),
+        paragraph("要点", numId: 4),
+        // A Symbol-font bullet (private use U+F0B7) is shown as a plain bullet.
+        paragraph("细节", numId: 4, level: 1),
         // A text box's alternate rendering must not appear twice.
         """
         <w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent>\
@@ -121,6 +129,8 @@ import Testing
         一、首项
         二、次项
         一、重新编号
+        ◆ 要点
+        • 细节
         文本框内容
         """)
         #expect(document.pages == [PageSpan(page: 1, start: 0, end: document.text.unicodeScalars.count)])
