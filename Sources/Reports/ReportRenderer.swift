@@ -41,7 +41,7 @@ public struct ReportRenderer: Sendable {
         case .pdf:
             return try PDFReportWriter(font: font?.get()).render(ReportContent(document), document: document)
         case .annotated:
-            throw ReportError("暂不支持导出\(format.label)")
+            return try AnnotatedDOCXWriter(redline: options.redline).render(document, content: ReportContent(document))
         }
     }
 }
