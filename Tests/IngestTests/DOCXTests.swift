@@ -138,6 +138,18 @@ import Testing
         #expect(document.headersAndFooters == "某某科技有限公司\n第1页")
     }
 
+    /// The server extracts uploads concurrently; Foundation's XMLParser keeps per-thread state on Linux.
+    @Test func concurrentExtractionsAgree() async throws {
+        let data = try makeDOCX(body: Self.body, parts: ["word/numbering.xml": Self.numbering, "word/styles.xml": Self.styles])
+        let expected = try await extractor.extract(data, filename: "a.docx")
+        let results = try await withThrowingTaskGroup(of: ExtractedDocument.self) { group in
+            for _ in 0..<16 { group.addTask { try await Extractor().extract(data, filename: "a.docx") } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 16)
+        #expect(results.allSatisfy { $0 == expected })
+    }
+
     @Test func missingDocumentXMLIsUnsupported() async throws {
         let zip = try makeZip([("readme.txt", Data("hello".utf8))])
         let error = await ingestError { () async throws(IngestError) in try await extractor.extract(zip, filename: "a.docx") }
