@@ -13,6 +13,7 @@ command -v pdftotext >/dev/null 2>&1 && command -v pdffonts >/dev/null 2>&1 \
     && command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v fc-match >/dev/null 2>&1 || missing+=(fontconfig)
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+[ -x "$venv/bin/python3" ] || python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup-reports: installing ${missing[*]}"

@@ -61,10 +61,11 @@ struct ReportContent {
         let report = document.report
         let reviewer = report.parties.filter { $0.role == report.role }.map { "\($0.designation) \($0.name)" }
         let stance = reviewer.isEmpty ? report.role.label : "\(report.role.label)（\(reviewer.joined(separator: "、"))）"
-        cover = [
-            Field(label: "合同文件", value: document.filename),
-            Field(label: "合同类型", value: report.contractType.label),
-        ]
+        cover =
+            [
+                Field(label: "合同文件", value: document.filename),
+                Field(label: "合同类型", value: report.contractType.label),
+            ]
             + report.parties.map { party in
                 let code = party.creditCode.map { "（统一社会信用代码：\($0)）" } ?? ""
                 return Field(label: party.designation, value: party.name + code)
@@ -94,7 +95,8 @@ struct ReportContent {
 
         // The gravest first, keeping the engine's order (which follows the contract) within a level.
         let ordered = report.findings.enumerated().sorted {
-            $0.element.riskLevel != $1.element.riskLevel ? $0.element.riskLevel > $1.element.riskLevel : $0.offset < $1.offset
+            $0.element.riskLevel != $1.element.riskLevel
+                ? $0.element.riskLevel > $1.element.riskLevel : $0.offset < $1.offset
         }
         sections = ordered.enumerated().map { index, pair in
             Section(number: index + 1, finding: pair.element, items: Self.items(for: pair.element))

@@ -5,12 +5,16 @@
 /// unquoted after the colon to the end). Anything else is advice, not wording to put in the contract.
 enum SuggestedRewrite {
     private static let markers = ["修改为", "修订为", "调整为", "替换为", "表述为", "改为"]
-    private static let quotes: [(open: Character, close: Character)] = [("“", "”"), ("「", "」"), ("『", "』"), ("\"", "\"")]
+    private static let quotes: [(open: Character, close: Character)] = [
+        ("“", "”"), ("「", "」"), ("『", "』"), ("\"", "\""),
+    ]
 
     static func wording(in suggestion: String) -> String? {
-        guard let marker = markers.compactMap({ suggestion.range(of: $0, options: .backwards) }).max(by: {
-            $0.lowerBound < $1.lowerBound
-        }) else { return nil }
+        guard
+            let marker = markers.compactMap({ suggestion.range(of: $0, options: .backwards) }).max(by: {
+                $0.lowerBound < $1.lowerBound
+            })
+        else { return nil }
         var rest = suggestion[marker.upperBound...].drop { $0 == " " || $0 == "　" }
         let hasColon = rest.first == "：" || rest.first == ":"
         if hasColon { rest = rest.dropFirst().drop { $0 == " " || $0 == "　" } }

@@ -40,7 +40,8 @@ private func check(_ data: Data, spec: [String: Any], in directory: URL) throws 
         defer { try? FileManager.default.removeItem(at: directory) }
         let document = Fixtures.document
         let data = try ReportRenderer(fontFile: nil).render(document, as: .annotated)
-        let output = try check(data, spec: annotatedSpec(document: document, original: Fixtures.contract, redlined: true), in: directory)
+        let output = try check(
+            data, spec: annotatedSpec(document: document, original: Fixtures.contract, redlined: true), in: directory)
         #expect(output.contains("\"insertions\": 4"), "\(output)")
     }
 
@@ -48,8 +49,10 @@ private func check(_ data: Data, spec: [String: Any], in directory: URL) throws 
         let directory = try ExternalTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let document = Fixtures.document
-        let data = try ReportRenderer(fontFile: nil).render(document, as: .annotated, options: ReportOptions(redline: false))
-        _ = try check(data, spec: annotatedSpec(document: document, original: Fixtures.contract, redlined: false), in: directory)
+        let data = try ReportRenderer(fontFile: nil).render(
+            document, as: .annotated, options: ReportOptions(redline: false))
+        _ = try check(
+            data, spec: annotatedSpec(document: document, original: Fixtures.contract, redlined: false), in: directory)
     }
 
     /// An uploaded DOCX written by python-docx, with clauses split over bold and italic runs and one
@@ -61,10 +64,14 @@ private func check(_ data: Data, spec: [String: Any], in directory: URL) throws 
         let inputSpec: [String: Any] = [
             "paragraphs": [
                 [["text": "设备采购合同", "bold": true]],
-                [["text": "第二条 付款方式："], ["text": "甲方应于合同签订后"], ["text": "三日内", "bold": true],
-                 ["text": "一次性支付合同总价款的100%。", "italic": true]],
-                [["text": "乙方应于2025年10月31日前交付设备。甲方未在设备到货后"], ["text": "2日内", "bold": true],
-                 ["text": "提出书面异议的，视为设备验收合格。其他事项另行约定。"]],
+                [
+                    ["text": "第二条 付款方式："], ["text": "甲方应于合同签订后"], ["text": "三日内", "bold": true],
+                    ["text": "一次性支付合同总价款的100%。", "italic": true],
+                ],
+                [
+                    ["text": "乙方应于2025年10月31日前交付设备。甲方未在设备到货后"], ["text": "2日内", "bold": true],
+                    ["text": "提出书面异议的，视为设备验收合格。其他事项另行约定。"],
+                ],
                 [["text": "第四条\t违约责任：甲方解除合同的，应向乙方支付合同总价款50%的违约金。"]],
             ],
             "table": [["争议解决", "因本合同引起的争议，可以提交苏州仲裁委员会仲裁，也可以向乙方所在地人民法院提起诉讼。"]],
@@ -74,11 +81,15 @@ private func check(_ data: Data, spec: [String: Any], in directory: URL) throws 
         try JSONSerialization.data(withJSONObject: inputSpec).write(to: inputSpecFile)
         let made = try ExternalTools.runPythonCheck("check_docx.py", ["make", input.path, inputSpecFile.path])
         let extracted = try #require(
-            (try JSONSerialization.jsonObject(with: Data(made.utf8)) as? [String: String])?["text"], "make output: \(made)")
+            (try JSONSerialization.jsonObject(with: Data(made.utf8)) as? [String: String])?["text"],
+            "make output: \(made)")
 
         // The reviewed text carries a list label the runs do not have, so spans are shifted against them.
         let reviewed = extracted.replacingOccurrences(of: "第四条\t违约责任", with: "4. 第四条 违约责任")
-        let findings = Fixtures.specs.enumerated().map { Fixtures.finding($1, number: $0 + 1, in: reviewed) } + [Fixtures.documentLevel]
+        let findings =
+            Fixtures.specs.enumerated().map { Fixtures.finding($1, number: $0 + 1, in: reviewed) } + [
+                Fixtures.documentLevel
+            ]
         let document = ReportDocument(
             taskID: 7, filename: "采购合同.docx", contractText: reviewed,
             report: Fixtures.report(findings: findings, clauseCount: 5), reviewedAt: Fixtures.reviewedAt,

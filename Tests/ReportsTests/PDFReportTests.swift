@@ -8,7 +8,9 @@ import Testing
 private func installedFont() throws -> URL {
     guard let url = ReportRenderer.defaultCJKFont() else {
         throw ExternalTools.MissingTool(
-            message: "WenQuanYi Micro Hei is not installed: run scripts/setup-reports.sh (or apt-get install fonts-wqy-microhei)")
+            message:
+                "WenQuanYi Micro Hei is not installed: run scripts/setup-reports.sh (or apt-get install fonts-wqy-microhei)"
+        )
     }
     return url
 }
@@ -33,7 +35,9 @@ private func withPDF<T>(_ document: ReportDocument, fontFile: URL?, _ body: (Str
         let squashed = text.withoutWhitespace
         for finding in document.report.findings {
             #expect(squashed.contains(finding.title.withoutWhitespace), "title \(finding.title)")
-            #expect(finding.clauseText.isEmpty || squashed.contains(finding.clauseText.withoutWhitespace), "clause of \(finding.id)")
+            #expect(
+                finding.clauseText.isEmpty || squashed.contains(finding.clauseText.withoutWhitespace),
+                "clause of \(finding.id)")
             #expect(squashed.contains(finding.suggestion.withoutWhitespace), "suggestion of \(finding.id)")
         }
         for needle in [Fixtures.exemption.statuteText, "合同审查报告", "风险等级", "条款原文", "风险分析", "修改建议", "法律依据", "第1页/共"] {
@@ -66,7 +70,9 @@ private func withPDF<T>(_ document: ReportDocument, fontFile: URL?, _ body: (Str
         }
         #expect(page.status == 0, "\(page.stderr)")
         let image = try GrayImage(pgm: page.stdout)
-        #expect((413...414).contains(image.width) && (584...585).contains(image.height), "A4 at 50 dpi, got \(image.width)×\(image.height)")
+        #expect(
+            (413...414).contains(image.width) && (584...585).contains(image.height),
+            "A4 at 50 dpi, got \(image.width)×\(image.height)")
         let dark = image.pixels.filter { $0 < 128 }.count
         // Text, tables and bars: a few percent of the page, neither blank nor a black box.
         #expect(dark > image.pixels.count / 200 && dark < image.pixels.count / 4, "\(dark) dark pixels")
@@ -80,7 +86,9 @@ private func withPDF<T>(_ document: ReportDocument, fontFile: URL?, _ body: (Str
         let items = xml.split(separator: "\n").filter { $0.hasPrefix("<item") }
             .map { $0.replacingOccurrences(of: #"<item page="\d+">|</item>"#, with: "", options: .regularExpression) }
         let sections = ReportContent(Fixtures.document).sections.map(\.heading)
-        #expect(items == [ReportContent.summaryHeading, ReportContent.chartHeading, ReportContent.findingsHeading] + sections)
+        #expect(
+            items == [ReportContent.summaryHeading, ReportContent.chartHeading, ReportContent.findingsHeading]
+                + sections)
         #expect(xml.components(separatedBy: "<outline>").count == 3, "findings nest under 三、风险明细")
     }
 
@@ -95,8 +103,13 @@ private func withPDF<T>(_ document: ReportDocument, fontFile: URL?, _ body: (Str
 
     @Test func withoutAFontFallsBackToSTSongLight() throws {
         let pdffonts = try ExternalTools.executable("pdffonts", package: "poppler-utils")
-        let output = try withPDF(Fixtures.document, fontFile: nil) { path, _ in try ExternalTools.run(pdffonts, [path]) }
+        let pdftotext = try ExternalTools.executable("pdftotext", package: "poppler-utils")
+        let (output, text) = try withPDF(Fixtures.document, fontFile: nil) { path, _ in
+            (try ExternalTools.run(pdffonts, [path]), try ExternalTools.run(pdftotext, [path, "-"]).text)
+        }
         #expect(output.status == 0, "\(output.stderr)")
+        // The ToUnicode map keeps the text searchable even where the reader lacks Adobe's CMaps.
+        #expect(text.withoutWhitespace.contains(Fixtures.specs[0].clause.withoutWhitespace))
         let line = output.text.split(separator: "\n").dropFirst(2).first.map(String.init) ?? ""
         #expect(line.hasPrefix("STSong-Light "), "\(output.text)")
         #expect(line.contains("UniGB-UCS2-H") && line.contains(" no "), "not embedded: \(line)")
@@ -174,7 +187,9 @@ private struct GrayImage {
         var index = 2
         guard bytes.starts(with: Array("P5".utf8)) else { throw ExternalTools.MissingTool(message: "not a PGM") }
         while fields.count < 3 {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 }
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+                index += 1
+            }
             var value = 0
             while index < bytes.count, (0x30...0x39).contains(bytes[index]) {
                 value = value * 10 + Int(bytes[index] - 0x30)

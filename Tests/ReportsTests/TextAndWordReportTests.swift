@@ -44,7 +44,8 @@ import ZIPFoundation
     }
 
     @Test func highestRiskComesFirst() throws {
-        let text = String(decoding: try ReportRenderer(fontFile: nil).render(Fixtures.document, as: .txt), as: UTF8.self)
+        let text = String(
+            decoding: try ReportRenderer(fontFile: nil).render(Fixtures.document, as: .txt), as: UTF8.self)
         let high = try #require(text.range(of: "风险1　付款条件"))
         let medium = try #require(text.range(of: "视为验收期限过短"))
         let low = try #require(text.range(of: "未约定交货地点", options: .backwards))

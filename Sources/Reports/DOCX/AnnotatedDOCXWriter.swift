@@ -1,6 +1,5 @@
 import Foundation
 import Review
-import ZIPFoundation
 
 /// The reviewed contract returned as a Word document with a comment (批注) by "ContractShield" on
 /// each finding's clause, and — where the suggestion gives concrete wording and `redline` is on —
@@ -33,7 +32,8 @@ struct AnnotatedDOCXWriter {
                 WordPackage.Part(
                     path: "word/comments.xml", contentType: WordPackage.contentTypeBase + "comments+xml",
                     relationshipType: WordPackage.relationshipTypeBase + "comments", relationshipID: "rIdComments",
-                    xml: CommentsPart.newPart(comments, namespace: WordPackage.wordNamespace, date: document.reviewedAt))
+                    xml: CommentsPart.newPart(comments, namespace: WordPackage.wordNamespace, date: document.reviewedAt)
+                )
             ], created: document.reviewedAt)
         return try package.archive()
     }
@@ -77,7 +77,8 @@ struct AnnotatedDOCXWriter {
         } else if !comments.isEmpty {
             let path = package.unusedPath(near: documentPath, named: "comments")
             package.parts[path] = Array(
-                (WordPackage.xmlDeclaration + CommentsPart.newPart(comments, namespace: namespace, date: document.reviewedAt)).utf8)
+                (WordPackage.xmlDeclaration
+                    + CommentsPart.newPart(comments, namespace: namespace, date: document.reviewedAt)).utf8)
             try package.relate(
                 documentPath, to: path, type: WordPackage.relationshipTypeBase + "comments",
                 contentType: WordPackage.contentTypeBase + "comments+xml")
@@ -100,15 +101,20 @@ enum CommentsPart {
             let bold = WordML.RunStyle(bold: true)
             var paragraphs = [
                 "<w:r><w:annotationRef/></w:r>"
-                    + WordML.run("【\(finding.riskLevel.label)】", WordML.RunStyle(bold: true, color: finding.riskLevel.reportColor))
+                    + WordML.run(
+                        "【\(finding.riskLevel.label)】",
+                        WordML.RunStyle(bold: true, color: finding.riskLevel.reportColor))
                     + WordML.run(comment.section.heading, bold),
-                WordML.run("风险分析：", bold) + WordML.run([finding.summary, finding.analysis].filter { !$0.isEmpty }.joined(separator: "\n")),
+                WordML.run("风险分析：", bold)
+                    + WordML.run([finding.summary, finding.analysis].filter { !$0.isEmpty }.joined(separator: "\n")),
                 WordML.run("修改建议：", bold) + WordML.run(finding.suggestion),
             ]
             if !finding.statutes.isEmpty {
-                paragraphs.append(WordML.run("法律依据：", bold) + WordML.run(finding.statutes.map(\.statuteRef).joined(separator: "；")))
+                paragraphs.append(
+                    WordML.run("法律依据：", bold) + WordML.run(finding.statutes.map(\.statuteRef).joined(separator: "；")))
             }
-            return #"<w:comment w:id="\#(comment.id)" w:author="\#(AnnotatedDOCXWriter.author)" w:date="\#(stamp)" w:initials="CS">"#
+            return
+                #"<w:comment w:id="\#(comment.id)" w:author="\#(AnnotatedDOCXWriter.author)" w:date="\#(stamp)" w:initials="CS">"#
                 + paragraphs.map { WordML.paragraph($0) }.joined() + "</w:comment>"
         }.joined()
     }

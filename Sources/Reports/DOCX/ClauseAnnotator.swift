@@ -54,7 +54,7 @@ struct ClauseAnnotator {
                 }
             } else {
                 // A finding about the whole contract (or one whose clause cannot be found) is noted on its title.
-                runs = text.lineRuns.first { !$0.isEmpty } ?? []
+                runs = text.titleRuns
             }
             guard let first = runs.first, let last = runs.last else { continue }
             let commentID = nextID
@@ -66,12 +66,16 @@ struct ClauseAnnotator {
                 lastNode = revise(runs, to: rewrite, nextID: &nextID)
             }
             let start = Self.outermost(first)
-            start.parent?.insert([XMLNode(element: "w:commentRangeStart", attributes: [("w:id", "\(commentID)")])], at: start.indexInParent!)
+            start.parent?.insert(
+                [XMLNode(element: "w:commentRangeStart", attributes: [("w:id", "\(commentID)")])],
+                at: start.indexInParent!)
             let end = Self.outermost(lastNode)
             end.parent?.insert(
                 [
                     XMLNode(element: "w:commentRangeEnd", attributes: [("w:id", "\(commentID)")]),
-                    XMLNode(element: "w:r", children: [XMLNode(element: "w:commentReference", attributes: [("w:id", "\(commentID)")])]),
+                    XMLNode(
+                        element: "w:r",
+                        children: [XMLNode(element: "w:commentReference", attributes: [("w:id", "\(commentID)")])]),
                 ], at: end.indexInParent! + 1)
         }
         return comments
@@ -127,7 +131,8 @@ struct ClauseAnnotator {
         }
         let properties = runs[0].element("w:rPr")?.copy()
         let content = XMLNode.parse(Array(WordML.content(wording, textElement: "w:t").utf8))?.children ?? []
-        let insertion = revision("w:ins", [XMLNode(element: "w:r", children: (properties.map { [$0] } ?? []) + content)])
+        let insertion = revision(
+            "w:ins", [XMLNode(element: "w:r", children: (properties.map { [$0] } ?? []) + content)])
         let last = Self.outermost(runs[runs.count - 1])
         last.parent?.insert([insertion], at: last.indexInParent! + 1)
         return insertion
@@ -222,7 +227,9 @@ enum RunSplitter {
         }
         guard pieces.count > 1 else { return }
         let runs = pieces.map { children in
-            XMLNode(.element, name: run.name, attributes: run.attributes, children: (properties.map { [$0.copy()] } ?? []) + children)
+            XMLNode(
+                .element, name: run.name, attributes: run.attributes,
+                children: (properties.map { [$0.copy()] } ?? []) + children)
         }
         run.parent?.replace(run, with: runs)
     }

@@ -118,9 +118,12 @@ struct DOCXReportWriter {
     private func table(columns: [Int], rows: [[Cell]], bordered: Bool) -> String {
         let borders =
             bordered
-            ? "" : "<w:tblBorders>" + ["top", "left", "bottom", "right", "insideH", "insideV"]
+            ? ""
+            : "<w:tblBorders>"
+                + ["top", "left", "bottom", "right", "insideH", "insideV"]
                 .map { #"<w:\#($0) w:val="nil"/>"# }.joined() + "</w:tblBorders>"
-        var xml = "<w:tbl><w:tblPr>"
+        var xml =
+            "<w:tbl><w:tblPr>"
             + #"<w:tblStyle w:val="\#(WordStyles.table)"/><w:tblW w:w="\#(columns.reduce(0, +))" w:type="dxa"/>"#
             + borders + #"<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>"#
         for width in columns { xml += #"<w:gridCol w:w="\#(width)"/>"# }
@@ -142,7 +145,8 @@ struct DOCXReportWriter {
     }
 
     /// 第 N 页 / 共 M 页, with Word computing both numbers.
-    private static let footer = #"<w:ftr \#(WordPackage.documentNamespaces)"#
+    private static let footer =
+        #"<w:ftr \#(WordPackage.documentNamespaces)"#
         + #"><w:p><w:pPr><w:pStyle w:val="\#(WordStyles.footer)"/></w:pPr>"#
         + WordML.run("第 ") + #"<w:fldSimple w:instr=" PAGE ">\#(WordML.run("1"))</w:fldSimple>"#
         + WordML.run(" 页 / 共 ") + #"<w:fldSimple w:instr=" NUMPAGES ">\#(WordML.run("1"))</w:fldSimple>"#

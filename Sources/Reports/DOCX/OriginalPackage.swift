@@ -41,7 +41,8 @@ struct OriginalPackage {
     static func target(ofType suffix: String, in relationships: XMLNode, relativeTo source: String) -> String? {
         guard let root = relationships.elements.first else { return nil }
         for relationship in root.elements where relationship.attribute("Type")?.hasSuffix(suffix) == true {
-            guard relationship.attribute("TargetMode") != "External", let target = relationship.attribute("Target") else {
+            guard relationship.attribute("TargetMode") != "External", let target = relationship.attribute("Target")
+            else {
                 continue
             }
             return resolve(target, relativeTo: source)
@@ -79,7 +80,8 @@ struct OriginalPackage {
         let relationshipsPath = Self.relationshipsPath(of: source)
         let relationships =
             parts[relationshipsPath].flatMap(XMLNode.parse)
-            ?? XMLNode.parse(Array(#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>"#.utf8))!
+            ?? XMLNode.parse(
+                Array(#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>"#.utf8))!
         guard let root = relationships.elements.first,
             let types = parts["[Content_Types].xml"].flatMap(XMLNode.parse), let typesRoot = types.elements.first
         else { throw ReportError("上传的 DOCX 缺少关系或内容类型定义") }
@@ -87,8 +89,11 @@ struct OriginalPackage {
         var id = "rIdContractShield"
         while taken.contains(id) { id += "1" }
         let sourceDirectory = source.split(separator: "/").dropLast().joined(separator: "/")
-        let relative = target.hasPrefix(sourceDirectory + "/") ? String(target.dropFirst(sourceDirectory.count + 1)) : "/" + target
-        root.insert([XMLNode(element: "Relationship", attributes: [("Id", id), ("Type", type), ("Target", relative)])], at: root.children.count)
+        let relative =
+            target.hasPrefix(sourceDirectory + "/") ? String(target.dropFirst(sourceDirectory.count + 1)) : "/" + target
+        root.insert(
+            [XMLNode(element: "Relationship", attributes: [("Id", id), ("Type", type), ("Target", relative)])],
+            at: root.children.count)
         typesRoot.insert(
             [XMLNode(element: "Override", attributes: [("PartName", "/" + target), ("ContentType", contentType)])],
             at: typesRoot.children.count)

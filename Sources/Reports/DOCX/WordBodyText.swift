@@ -12,8 +12,9 @@ struct WordBodyText {
 
     private(set) var scalars: [Unicode.Scalar] = []
     private(set) var sources: [Source] = []
-    /// The runs of each line, for anchoring a comment on a whole line.
-    private(set) var lineRuns: [[XMLNode]] = []
+    /// The runs of the first line that has any, usually the contract's title: where comments on the
+    /// contract as a whole are anchored.
+    private(set) var titleRuns: [XMLNode] = []
 
     /// Elements whose content Word does not show as current text: deletions, moved-away text,
     /// `mc:Fallback` duplicates, tab-stop definitions and the old properties of revision records.
@@ -34,18 +35,20 @@ struct WordBodyText {
                 lines += Self.rows(of: block)
             }
         }
+        var lineOfTitle = -1
         for (index, line) in lines.enumerated() {
             if index > 0 {
                 scalars.append("\n")
                 sources.append(.separator)
             }
-            var runs: [XMLNode] = []
             for (scalar, source) in line {
                 scalars.append(scalar)
                 sources.append(source)
-                if case .run(let run, _) = source, runs.last !== run { runs.append(run) }
+                if titleRuns.isEmpty || index == lineOfTitle, case .run(let run, _) = source, titleRuns.last !== run {
+                    lineOfTitle = index
+                    titleRuns.append(run)
+                }
             }
-            lineRuns.append(runs)
         }
     }
 

@@ -26,13 +26,15 @@ struct WordPackage {
     var created: Date
 
     func archive() throws -> Data {
-        let document = Self.xmlDeclaration + "<w:document \(Self.documentNamespaces)><w:body>\(body)</w:body></w:document>"
+        let document =
+            Self.xmlDeclaration + "<w:document \(Self.documentNamespaces)><w:body>\(body)</w:body></w:document>"
         let styles = Part(
             path: "word/styles.xml", contentType: Self.contentTypeBase + "styles+xml",
             relationshipType: Self.relationshipTypeBase + "styles", relationshipID: "rIdStyles", xml: WordStyles.xml)
         let allParts = [styles] + parts
 
-        var contentTypes = Self.xmlDeclaration
+        var contentTypes =
+            Self.xmlDeclaration
             + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
             + #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
             + #"<Default Extension="xml" ContentType="application/xml"/>"#
@@ -43,13 +45,15 @@ struct WordPackage {
         }
         contentTypes += "</Types>"
 
-        let packageRelationships = Self.xmlDeclaration
+        let packageRelationships =
+            Self.xmlDeclaration
             + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
             + #"<Relationship Id="rId1" Type="\#(Self.relationshipTypeBase)officeDocument" Target="word/document.xml"/>"#
             + #"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>"#
             + "</Relationships>"
 
-        var documentRelationships = Self.xmlDeclaration
+        var documentRelationships =
+            Self.xmlDeclaration
             + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
         for part in allParts {
             let target = part.path.hasPrefix("word/") ? String(part.path.dropFirst(5)) : "../" + part.path
@@ -59,7 +63,8 @@ struct WordPackage {
         documentRelationships += "</Relationships>"
 
         let timestamp = ISO8601DateFormatter().string(from: created)
-        let core = Self.xmlDeclaration
+        let core =
+            Self.xmlDeclaration
             + #"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#
             + #"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#
             + #"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#
@@ -141,9 +146,8 @@ enum WordML {
     }
 
     /// A paragraph in `style` (a style ID from `WordStyles`) holding already-built runs.
-    static func paragraph(style: String? = nil, _ runs: String, extraProperties: String = "") -> String {
-        let styleXML = style.map { #"<w:pStyle w:val="\#($0)"/>"# } ?? ""
-        let properties = styleXML + extraProperties
-        return "<w:p>" + (properties.isEmpty ? "" : "<w:pPr>\(properties)</w:pPr>") + runs + "</w:p>"
+    static func paragraph(style: String? = nil, _ runs: String) -> String {
+        let properties = style.map { #"<w:pPr><w:pStyle w:val="\#($0)"/></w:pPr>"# } ?? ""
+        return "<w:p>" + properties + runs + "</w:p>"
     }
 }

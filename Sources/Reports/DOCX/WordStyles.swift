@@ -10,12 +10,11 @@ enum WordStyles {
     static let note = "ReportNote"
     static let footer = "Footer"
     static let table = "ReportTable"
-    static let commentText = "CommentText"
-    static let commentReference = "CommentReference"
 
     private static let eastAsianSans = #"<w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:eastAsia="黑体"/>"#
 
-    static let xml = #"<w:styles xmlns:w="\#(WordPackage.wordNamespace)">"#
+    static let xml =
+        #"<w:styles xmlns:w="\#(WordPackage.wordNamespace)">"#
         + "<w:docDefaults><w:rPrDefault><w:rPr>"
         + #"<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="宋体" w:cs="Times New Roman"/>"#
         + #"<w:sz w:val="21"/><w:szCs w:val="21"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>"#
@@ -28,14 +27,18 @@ enum WordStyles {
         + paragraphStyle(
             id: title, name: "Title",
             paragraph: #"<w:keepNext/><w:spacing w:before="240" w:after="360"/><w:jc w:val="center"/>"#,
-            run: eastAsianSans + #"<w:b/><w:bCs/><w:color w:val="\#(ReportColor.accent.hex)"/><w:sz w:val="44"/><w:szCs w:val="44"/>"#)
+            run: eastAsianSans
+                + #"<w:b/><w:bCs/><w:color w:val="\#(ReportColor.accent.hex)"/><w:sz w:val="44"/><w:szCs w:val="44"/>"#)
         + paragraphStyle(
             id: heading1, name: "heading 1",
-            paragraph: #"<w:keepNext/><w:keepLines/><w:spacing w:before="360" w:after="160"/><w:jc w:val="left"/><w:outlineLvl w:val="0"/>"#,
-            run: eastAsianSans + #"<w:b/><w:bCs/><w:color w:val="\#(ReportColor.accent.hex)"/><w:sz w:val="32"/><w:szCs w:val="32"/>"#)
+            paragraph:
+                #"<w:keepNext/><w:keepLines/><w:spacing w:before="360" w:after="160"/><w:jc w:val="left"/><w:outlineLvl w:val="0"/>"#,
+            run: eastAsianSans
+                + #"<w:b/><w:bCs/><w:color w:val="\#(ReportColor.accent.hex)"/><w:sz w:val="32"/><w:szCs w:val="32"/>"#)
         + paragraphStyle(
             id: heading2, name: "heading 2",
-            paragraph: #"<w:keepNext/><w:keepLines/><w:spacing w:before="280" w:after="120"/><w:jc w:val="left"/><w:outlineLvl w:val="1"/>"#,
+            paragraph:
+                #"<w:keepNext/><w:keepLines/><w:spacing w:before="280" w:after="120"/><w:jc w:val="left"/><w:outlineLvl w:val="1"/>"#,
             run: eastAsianSans + #"<w:b/><w:bCs/><w:sz w:val="26"/><w:szCs w:val="26"/>"#)
         + paragraphStyle(
             id: label, name: "Finding Label",
@@ -43,7 +46,8 @@ enum WordStyles {
             run: #"<w:b/><w:bCs/><w:color w:val="\#(ReportColor.accent.hex)"/>"#)
         + paragraphStyle(
             id: quotation, name: "Clause Quote",
-            paragraph: #"<w:pBdr><w:left w:val="single" w:sz="18" w:space="8" w:color="\#(ReportColor.rule.hex)"/></w:pBdr>"#
+            paragraph:
+                #"<w:pBdr><w:left w:val="single" w:sz="18" w:space="8" w:color="\#(ReportColor.rule.hex)"/></w:pBdr>"#
                 + #"<w:shd w:val="clear" w:color="auto" w:fill="\#(ReportColor.shade.hex)"/><w:ind w:left="284" w:right="284"/>"#,
             run: #"<w:rFonts w:eastAsia="楷体"/>"#)
         + paragraphStyle(
@@ -52,10 +56,6 @@ enum WordStyles {
         + paragraphStyle(
             id: footer, name: "footer", paragraph: #"<w:jc w:val="center"/>"#,
             run: #"<w:color w:val="\#(ReportColor.muted.hex)"/><w:sz w:val="18"/><w:szCs w:val="18"/>"#)
-        + paragraphStyle(
-            id: commentText, name: "annotation text", paragraph: #"<w:jc w:val="left"/>"#,
-            run: #"<w:sz w:val="20"/><w:szCs w:val="20"/>"#)
-        + #"<w:style w:type="character" w:styleId="\#(commentReference)"><w:name w:val="annotation reference"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>"#
         + #"<w:style w:type="table" w:styleId="\#(table)"><w:name w:val="Report Table"/><w:basedOn w:val="TableNormal"/>"#
         + #"<w:pPr><w:spacing w:after="0"/><w:jc w:val="left"/></w:pPr><w:tblPr>"#
         + #"<w:tblBorders>\#(["top", "left", "bottom", "right", "insideH", "insideV"].map { #"<w:\#($0) w:val="single" w:sz="4" w:space="0" w:color="\#(ReportColor.rule.hex)"/>"# }.joined())</w:tblBorders>"#

@@ -52,7 +52,9 @@ final class XMLNode {
         var scanner = attributes.unicodeScalars[...]
         while let equals = scanner.firstIndex(of: "=") {
             let key = String(scanner[..<equals]).trimmingWhitespace()
-            var rest = scanner[scanner.index(after: equals)...].drop(while: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+            var rest = scanner[scanner.index(after: equals)...].drop(while: {
+                $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r"
+            })
             guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
             rest = rest.dropFirst()
             guard let close = rest.firstIndex(of: quote) else { return nil }
@@ -145,7 +147,8 @@ enum XMLEntities {
             case "apos": out += "'"
             default:
                 let value =
-                    entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16)
+                    entity.hasPrefix("#x")
+                    ? UInt32(entity.dropFirst(2), radix: 16)
                     : entity.hasPrefix("#") ? UInt32(entity.dropFirst()) : nil
                 if let value, let scalar = Unicode.Scalar(value) {
                     out.unicodeScalars.append(scalar)

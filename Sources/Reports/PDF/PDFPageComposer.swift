@@ -84,11 +84,17 @@ struct PDFPageComposer {
         pages[pageIndex] += "\(Self.components(color)) rg \(rect(x, y, width, height)) re f\n"
     }
 
-    mutating func stroke(x: Double, y: Double, width: Double, height: Double, color: ReportColor, lineWidth: Double = 0.5) {
-        pages[pageIndex] += "\(PDFWriter.number(lineWidth)) w \(Self.components(color)) RG \(rect(x, y, width, height)) re S\n"
+    mutating func stroke(
+        x: Double, y: Double, width: Double, height: Double, color: ReportColor, lineWidth: Double = 0.5
+    ) {
+        pages[pageIndex] +=
+            "\(PDFWriter.number(lineWidth)) w \(Self.components(color)) RG \(rect(x, y, width, height)) re S\n"
     }
 
-    mutating func line(from start: (Double, Double), to end: (Double, Double), color: ReportColor, width: Double = 0.5, page: Int? = nil) {
+    mutating func line(
+        from start: (Double, Double), to end: (Double, Double), color: ReportColor, width: Double = 0.5,
+        page: Int? = nil
+    ) {
         pages[page ?? pageIndex] +=
             "\(PDFWriter.number(width)) w \(Self.components(color)) RG \(PDFWriter.number(start.0)) \(PDFWriter.number(start.1)) m "
             + "\(PDFWriter.number(end.0)) \(PDFWriter.number(end.1)) l S\n"
@@ -126,7 +132,9 @@ struct PDFPageComposer {
         for line in lines(text, width: width - 2 * inset, style: style) {
             reserve(style.lineHeight)
             let top = cursor
-            if let background { fill(x: x, y: top - style.lineHeight, width: width, height: style.lineHeight, color: background) }
+            if let background {
+                fill(x: x, y: top - style.lineHeight, width: width, height: style.lineHeight, color: background)
+            }
             if let bar { fill(x: x, y: top - style.lineHeight, width: 2.5, height: style.lineHeight, color: bar) }
             draw(line.text, x: x + inset, baseline: Self.baseline(top: top, style: style), style: style)
             cursor -= style.lineHeight
@@ -145,7 +153,8 @@ struct PDFPageComposer {
                 reserve(lineHeight)
                 position = x
             }
-            position += draw(piece.text, x: position, baseline: Self.baseline(top: cursor, style: piece.style), style: piece.style)
+            position += draw(
+                piece.text, x: position, baseline: Self.baseline(top: cursor, style: piece.style), style: piece.style)
         }
         cursor -= lineHeight
     }

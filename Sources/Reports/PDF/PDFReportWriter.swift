@@ -23,7 +23,9 @@ struct PDFReportWriter {
         if !content.keyConcerns.isEmpty {
             page.skip(6)
             page.paragraph("主要关注", style: Self.label)
-            for concern in content.keyConcerns { page.paragraph("•  " + concern, x: PDFPageComposer.left + 8, style: Self.body) }
+            for concern in content.keyConcerns {
+                page.paragraph("•  " + concern, x: PDFPageComposer.left + 8, style: Self.body)
+            }
         }
         heading(ReportContent.chartHeading, on: &page)
         chart(content.bars, on: &page)
@@ -33,8 +35,10 @@ struct PDFReportWriter {
         page.skip(12)
         page.paragraph(ReportContent.disclaimer, style: Self.small)
         runningHeadersAndPageNumbers(filename: document.filename, on: &page)
-        return try PDFFile(composer: page, title: "\(ReportContent.title) - \(document.filename)", created: document.reviewedAt)
-            .data()
+        return try PDFFile(
+            composer: page, title: "\(ReportContent.title) - \(document.filename)", created: document.reviewedAt
+        )
+        .data()
     }
 
     private func cover(_ content: ReportContent, on page: inout PDFPageComposer) {
@@ -108,7 +112,8 @@ struct PDFReportWriter {
             page.draw(bar.level.label, x: PDFPageComposer.left, baseline: baseline, style: style)
             let width = Double(bar.count) / longest * maxWidth
             if bar.count > 0 {
-                page.fill(x: x, y: top - barHeight, width: max(width, 2), height: barHeight, color: bar.level.reportColor)
+                page.fill(
+                    x: x, y: top - barHeight, width: max(width, 2), height: barHeight, color: bar.level.reportColor)
             }
             page.draw("\(bar.count) 项", x: x + width + 6, baseline: baseline, style: Self.body)
             top -= barHeight + gap
@@ -126,7 +131,8 @@ struct PDFReportWriter {
         page.fill(
             x: PDFPageComposer.left, y: page.cursor - Self.heading2.lineHeight + 4, width: 4,
             height: Self.heading2.lineHeight - 8, color: section.finding.riskLevel.reportColor)
-        page.paragraph(section.heading, x: PDFPageComposer.left + 10, width: PDFPageComposer.textWidth - 10, style: Self.heading2)
+        page.paragraph(
+            section.heading, x: PDFPageComposer.left + 10, width: PDFPageComposer.textWidth - 10, style: Self.heading2)
 
         var brief: [(text: String, style: Style)] = []
         for item in section.items where item.isBrief {
@@ -202,7 +208,8 @@ private struct PDFFile {
         }
         writer.write(
             pageTree,
-            "<< /Type /Pages /Kids [\(pageObjects.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageObjects.count) >>")
+            "<< /Type /Pages /Kids [\(pageObjects.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageObjects.count) >>"
+        )
         let outlines = writeOutlines(into: &writer, pages: pageObjects)
         let info = writer.add(
             "<< /Title \(PDFWriter.textString(title)) /Author \(PDFWriter.textString("ContractShield")) "
@@ -228,7 +235,8 @@ private struct PDFFile {
         for (parent, siblings) in children {
             for (position, index) in siblings.enumerated() {
                 let mark = marks[index]
-                var entry = "<< /Title \(PDFWriter.textString(mark.title)) /Parent \(parent < 0 ? root : numbers[parent]) 0 R "
+                var entry =
+                    "<< /Title \(PDFWriter.textString(mark.title)) /Parent \(parent < 0 ? root : numbers[parent]) 0 R "
                 if position > 0 { entry += "/Prev \(numbers[siblings[position - 1]]) 0 R " }
                 if position < siblings.count - 1 { entry += "/Next \(numbers[siblings[position + 1]]) 0 R " }
                 if let kids = children[index], let first = kids.first, let last = kids.last {
@@ -240,7 +248,9 @@ private struct PDFFile {
         }
         let top = children[-1] ?? []
         if let first = top.first, let last = top.last {
-            writer.write(root, "<< /Type /Outlines /First \(numbers[first]) 0 R /Last \(numbers[last]) 0 R /Count \(marks.count) >>")
+            writer.write(
+                root,
+                "<< /Type /Outlines /First \(numbers[first]) 0 R /Last \(numbers[last]) 0 R /Count \(marks.count) >>")
         } else {
             writer.write(root, "<< /Type /Outlines /Count 0 >>")
         }

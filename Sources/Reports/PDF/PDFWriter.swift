@@ -28,7 +28,8 @@ struct PDFWriter {
         let compressed = try Zlib.compress(data)
         offsets[number] = output.count
         output.append(
-            Data("\(number) 0 obj\n<< \(dictionary) /Length \(compressed.count) /Filter /FlateDecode >>\nstream\n".utf8))
+            Data("\(number) 0 obj\n<< \(dictionary) /Length \(compressed.count) /Filter /FlateDecode >>\nstream\n".utf8)
+        )
         output.append(compressed)
         output.append(Data("\nendstream\nendobj\n".utf8))
     }
@@ -50,7 +51,8 @@ struct PDFWriter {
             let value = String(offset ?? 0)
             table += String(repeating: "0", count: 10 - value.count) + value + " 00000 n \n"
         }
-        table += "trailer\n<< /Size \(offsets.count) /Root \(catalog) 0 R /Info \(info) 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        table +=
+            "trailer\n<< /Size \(offsets.count) /Root \(catalog) 0 R /Info \(info) 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
         file.append(Data(table.utf8))
         return file
     }

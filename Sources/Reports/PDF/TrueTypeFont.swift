@@ -209,12 +209,16 @@ struct TrueTypeFont: Sendable {
             // Windows names are UTF-16BE; Macintosh ones are single-byte.
             let text =
                 platform == 3
-                ? String(decoding: stride(from: raw.startIndex, to: raw.endIndex - 1, by: 2).map {
-                    UInt16(raw[$0]) << 8 | UInt16(raw[$0 + 1])
-                }, as: UTF16.self)
+                ? String(
+                    decoding: stride(from: raw.startIndex, to: raw.endIndex - 1, by: 2).map {
+                        UInt16(raw[$0]) << 8 | UInt16(raw[$0 + 1])
+                    }, as: UTF16.self)
                 : String(decoding: raw, as: UTF8.self)
             // PDF names must avoid delimiters; PostScript names already do, but be safe.
-            let clean = String(text.unicodeScalars.filter { $0.isASCII && $0.value > 0x20 && !"()<>[]{}/%#".unicodeScalars.contains($0) })
+            let clean = String(
+                text.unicodeScalars.filter {
+                    $0.isASCII && $0.value > 0x20 && !"()<>[]{}/%#".unicodeScalars.contains($0)
+                })
             if !clean.isEmpty { return clean }
         }
         return nil
