@@ -138,3 +138,42 @@ private func check(_ data: Data, spec: [String: Any], in directory: URL) throws 
         #expect(runs.allSatisfy { $0.element("w:rPr")?.element("w:b") != nil && $0.attribute("w:rsidR") == "1" })
     }
 }
+
+@Suite struct ClauseLocatorTests {
+    private func locate(_ clause: String, contract: String, body: String) -> (text: String, exact: Bool)? {
+        let scalars = Array(contract.unicodeScalars)
+        let start = contract.unicodeScalars.distance(
+            from: contract.unicodeScalars.startIndex,
+            to: contract.range(of: clause)!.lowerBound.samePosition(in: contract.unicodeScalars)!)
+        var finding = Fixtures.documentLevel
+        finding.clauseText = clause
+        finding.span = TextSpan(start: start, end: start + clause.unicodeScalars.count)
+        let text = Array(body.unicodeScalars)
+        guard let match = ClauseLocator(text: text, contract: scalars).range(of: finding) else { return nil }
+        return (String(String.UnicodeScalarView(text[match.range])), match.isExact)
+    }
+
+    @Test func sameTextUsesTheSpan() {
+        let result = locate("乙方交货", contract: "乙方交货。乙方交货。", body: "乙方交货。乙方交货。")
+        #expect(result?.text == "乙方交货" && result?.exact == true)
+    }
+
+    @Test func shiftedTextTakesTheNearestOccurrence() {
+        let contract = "1. 付款\n付款\n2. 交货\n付款"
+        let body = "付款\n付款\n交货\n付款"
+        let result = locate("2. 交货\n付款", contract: contract, body: body)
+        // The label "2. " is not in the runs: found without it, as a place for a comment only.
+        #expect(result?.text == "交货\n付款" && result?.exact == false)
+        #expect(locate("交货", contract: contract, body: body)?.exact == true)
+    }
+
+    @Test func normalisedCharactersStillMatch() {
+        let result = locate("支付１２０万元", contract: "甲方支付１２０万元。", body: "甲方 支付120 万元。")
+        #expect(result?.text == "支付120 万元" && result?.exact == false)
+    }
+
+    @Test func aMissingClauseFallsBackToItsLine() {
+        let result = locate("完全不同的条款", contract: "第一行\n完全不同的条款\n第三行", body: "第一行\n另一段文字\n第三行")
+        #expect(result?.text == "另一段文字" && result?.exact == false)
+    }
+}

@@ -53,7 +53,7 @@ struct ClauseAnnotator {
                     rewritten.append(match.range)
                 }
             } else {
-                // A finding about the whole contract (or one whose clause cannot be found) is noted on its title.
+                // A finding about the contract as a whole is noted on its title.
                 runs = text.titleRuns
             }
             guard let first = runs.first, let last = runs.last else { continue }
@@ -144,7 +144,8 @@ struct ClauseAnnotator {
 struct ClauseLocator {
     struct Match {
         var range: Range<Int>
-        /// The body text there equals the clause exactly, so its words may be replaced.
+        /// The body text there equals the clause exactly, so its words may be replaced; otherwise the
+        /// range only shows where the comment belongs.
         var isExact: Bool
     }
 
@@ -165,11 +166,26 @@ struct ClauseLocator {
         }
         let (foldedText, positions) = Self.fold(text)
         let (foldedClause, _) = Self.fold(clause)
-        guard !foldedClause.isEmpty,
-            let start = nearest(occurrencesOf: foldedClause, in: foldedText, to: expected, positions: positions)
-        else { return nil }
-        return Match(range: positions[start]..<positions[start + foldedClause.count - 1] + 1, isExact: false)
+        // A list label the reader put before the clause is not in the runs: try without a short prefix.
+        for dropped in 0...min(Self.longestLabel, foldedClause.count / 3) {
+            let needle = Array(foldedClause.dropFirst(dropped))
+            if !needle.isEmpty,
+                let start = nearest(occurrencesOf: needle, in: foldedText, to: expected, positions: positions)
+            {
+                return Match(range: positions[start]..<positions[start + needle.count - 1] + 1, isExact: false)
+            }
+        }
+        // Not found at all: point at the line where the clause should be.
+        guard !text.isEmpty else { return nil }
+        var around = min(expected, text.count - 1)
+        if text[around] == "\n", around + 1 < text.count { around += 1 }
+        let lineStart = text[..<around].lastIndex(of: "\n").map { $0 + 1 } ?? 0
+        let lineEnd = text[around...].firstIndex(of: "\n") ?? text.count
+        return lineStart < lineEnd ? Match(range: lineStart..<lineEnd, isExact: false) : nil
     }
+
+    /// Characters of the longest list label the DOCX reader writes (`(iv) `, `第十二条 `).
+    private static let longestLabel = 8
 
     private func nearest(
         occurrencesOf needle: [Unicode.Scalar], in haystack: [Unicode.Scalar], to expected: Int, positions: [Int]? = nil
