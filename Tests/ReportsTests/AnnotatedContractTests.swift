@@ -177,3 +177,48 @@ private func check(_ data: Data, spec: [String: Any], in directory: URL) throws 
         #expect(result?.text == "另一段文字" && result?.exact == false)
     }
 }
+
+@Suite struct EdgeCaseTests {
+    @Test func everyFormatRendersAReviewWithoutFindings() throws {
+        var document = Fixtures.document
+        document.report = Fixtures.report(findings: [], clauseCount: 6)
+        let renderer = ReportRenderer()
+        for format in ReportFormat.allCases {
+            #expect(try !renderer.render(document, as: format).isEmpty, "\(format)")
+        }
+        let text = String(decoding: try renderer.render(document, as: .txt), as: UTF8.self)
+        #expect(text.contains(ReportContent.noFindings))
+    }
+
+    @Test func markupCharactersAndTabsSurviveTheRoundTrip() throws {
+        let contract = "合同 <A&B> \"版\"\n甲方<A&B公司>应于\t三日内付款。\n其余条款 & 附件。"
+        let spec = Fixtures.Spec(
+            title: "付款 <期限> & 方式", level: .high, category: "付款", clause: "<A&B公司>应于\t三日内付款。",
+            rewrite: "<A&B公司>应于验收后\t三十日内付款。", instruction: "延长付款期限。")
+        let findings = [Fixtures.finding(spec, number: 1, in: contract)]
+        let document = ReportDocument(
+            taskID: 9, filename: "a&b.txt", contractText: contract,
+            report: Fixtures.report(findings: findings, clauseCount: 2), reviewedAt: Fixtures.reviewedAt)
+        let directory = try ExternalTools.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = try ReportRenderer().render(document, as: .annotated)
+        let expected = contract.replacingOccurrences(of: spec.clause, with: spec.rewrite!)
+        let output = try check(
+            data,
+            spec: [
+                "comment_count": 1, "insertions": 1, "accepted": expected, "original": contract,
+                "comments": [["anchor": spec.clause, "contains": [spec.title, "高风险"]]],
+            ], in: directory)
+        #expect(output.contains("\"comments\": 1"))
+
+        let report = directory.appendingPathComponent("report.docx")
+        try ReportRenderer().render(document, as: .docx).write(to: report)
+        let reportSpec = directory.appendingPathComponent("report.json")
+        try JSONSerialization.data(withJSONObject: [
+            "title": ReportContent.title,
+            "heading1": [ReportContent.summaryHeading, ReportContent.chartHeading, ReportContent.findingsHeading],
+            "heading2": ["风险1　\(spec.title)"], "contains": [spec.clause, "a&b.txt"],
+        ]).write(to: reportSpec)
+        _ = try ExternalTools.runPythonCheck("check_docx.py", ["report", report.path, reportSpec.path])
+    }
+}

@@ -42,28 +42,20 @@ struct ClauseAnnotator {
         var comments: [Comment] = []
         var rewritten: [Range<Int>] = []
         for (section, match) in located {
-            let runs: [XMLNode]
-            var rewrite: String?
-            if let match {
-                runs = Self.runs(in: match.range, of: text)
-                if redline, match.isExact, let wording = SuggestedRewrite.wording(in: section.finding.suggestion),
-                    wording != section.finding.clauseText, !rewritten.contains(where: { $0.overlaps(match.range) })
-                {
-                    rewrite = wording
-                    rewritten.append(match.range)
-                }
-            } else {
-                // A finding about the contract as a whole is noted on its title.
-                runs = text.titleRuns
-            }
+            // A finding about the contract as a whole is noted on its title.
+            let runs = match.map { Self.runs(in: $0.range, of: text) } ?? text.titleRuns
             guard let first = runs.first, let last = runs.last else { continue }
             let commentID = nextID
             nextID += 1
             comments.append(Comment(id: commentID, section: section))
 
             var lastNode = last
-            if let rewrite, Self.canRevise(runs) {
-                lastNode = revise(runs, to: rewrite, nextID: &nextID)
+            if redline, let match, match.isExact, Self.canRevise(runs),
+                let wording = SuggestedRewrite.wording(in: section.finding.suggestion),
+                wording != section.finding.clauseText, !rewritten.contains(where: { $0.overlaps(match.range) })
+            {
+                lastNode = revise(runs, to: wording, nextID: &nextID)
+                rewritten.append(match.range)
             }
             let start = Self.outermost(first)
             start.parent?.insert(
@@ -90,17 +82,21 @@ struct ClauseAnnotator {
         return runs
     }
 
-    /// A tracked change is written only within one paragraph, for runs directly in it or in a
-    /// hyperlink or smart tag: other containers (existing revisions, fields) cannot hold `w:del`.
+    /// A tracked change is written only within one paragraph without fields, for runs directly in it
+    /// or in a hyperlink or smart tag: other containers (existing revisions, fields) cannot hold a
+    /// `w:del` of ours without breaking their structure.
     private static func canRevise(_ runs: [XMLNode]) -> Bool {
         let parents = Set(runs.compactMap { $0.parent.map(ObjectIdentifier.init) })
-        let paragraphs = Set(runs.compactMap { paragraph(of: $0).map(ObjectIdentifier.init) })
-        return paragraphs.count == 1 && parents.count == 1
-            && runs.allSatisfy { ["w:p", "w:hyperlink", "w:smartTag"].contains($0.parent?.name ?? "") }
+        guard parents.count == 1, let parent = runs.first?.parent, let paragraph = paragraph(of: runs[0]),
+            ["w:p", "w:hyperlink", "w:smartTag"].contains(parent.name)
+        else { return false }
+        var hasField = false
+        paragraph.descendants { hasField = hasField || $0.name == "w:fldChar" || $0.name == "w:fldSimple" }
+        return !hasField
     }
 
     private static func paragraph(of node: XMLNode) -> XMLNode? {
-        var current = node.parent
+        var current: XMLNode? = node
         while let node = current, node.name != "w:p" { current = node.parent }
         return current
     }
