@@ -2,7 +2,8 @@ import Foundation
 
 /// Several rendered reports in one download.
 public enum ReportBatch {
-    /// A ZIP of `files`; names are used as given, except that a repeated name gets a ` (2)`, ` (3)`… before its extension.
+    /// A ZIP of `files`, flat: a `/` or `\\` in a name becomes `_` (no entry can land outside the folder it is
+    /// unpacked into), and a repeated name gets a ` (2)`, ` (3)`… before its extension.
     public static func zip(_ files: [(name: String, data: Data)]) throws -> Data {
         try ZIPContainer.archive(uniqueNames(files), modified: Date())
     }
@@ -15,7 +16,7 @@ public enum ReportBatch {
     static func uniqueNames(_ files: [(name: String, data: Data)]) -> [(path: String, data: Data)] {
         var taken: Set<String> = []
         return files.map { file in
-            var name = file.name.isEmpty ? "report" : file.name
+            var name = file.name.isEmpty ? "report" : String(file.name.map { $0 == "/" || $0 == "\\" ? "_" : $0 })
             let dot = name.lastIndex(of: ".") ?? name.endIndex
             let (stem, ext) = (name[..<dot], name[dot...])
             var copy = 1

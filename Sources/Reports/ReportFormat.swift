@@ -52,12 +52,15 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
 
 /// Everything a renderer needs about one reviewed contract.
 public struct ReportDocument: Sendable {
+    /// The review task, shown on the cover.
     public var taskID: Int64
     /// The name the contract was uploaded under.
     public var filename: String
     /// The extracted contract text that every finding's `span` indexes into.
     public var contractText: String
+    /// The engine's findings and summary.
     public var report: ReviewReport
+    /// When the review finished: the report date (China Standard Time) and the date of comments and revisions.
     public var reviewedAt: Date
     /// The uploaded file when it was a DOCX: the annotated export then marks up that document itself.
     public var originalDOCX: Data?

@@ -95,7 +95,7 @@ import ZIPFoundation
 @Suite struct ReportBatchTests {
     @Test func zipHoldsEveryFileUnderAUniqueName() throws {
         let files: [(name: String, data: Data)] = [
-            ("审查报告.txt", Data("一".utf8)), ("审查报告.txt", Data("二".utf8)), ("b.docx", Data([1, 2, 3])),
+            ("审查报告.txt", Data("一".utf8)), ("审查报告.txt", Data("二".utf8)), ("../b.docx", Data([1, 2, 3])),
         ]
         let archive = try Archive(data: try ReportBatch.zip(files), accessMode: .read)
         var contents: [String: Data] = [:]
@@ -104,7 +104,8 @@ import ZIPFoundation
             _ = try archive.extract(entry) { data.append($0) }
             contents[entry.path] = data
         }
-        #expect(contents == ["审查报告.txt": Data("一".utf8), "审查报告 (2).txt": Data("二".utf8), "b.docx": Data([1, 2, 3])])
+        #expect(
+            contents == ["审查报告.txt": Data("一".utf8), "审查报告 (2).txt": Data("二".utf8), ".._b.docx": Data([1, 2, 3])])
     }
 }
 
