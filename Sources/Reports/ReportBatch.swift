@@ -2,7 +2,7 @@ import Foundation
 
 /// Several rendered reports in one download.
 public enum ReportBatch {
-    /// A ZIP of `files`, flat: a `/` or `\\` in a name becomes `_` (no entry can land outside the folder it is
+    /// A ZIP of `files`, flat: a `/` or `\` in a name becomes `_` (no entry can land outside the folder it is
     /// unpacked into), and a repeated name gets a ` (2)`, ` (3)`… before its extension.
     public static func zip(_ files: [(name: String, data: Data)]) throws -> Data {
         try ZIPContainer.archive(uniqueNames(files), modified: Date())

@@ -105,10 +105,11 @@ enum CommentsPart {
                         "【\(finding.riskLevel.label)】",
                         WordML.RunStyle(bold: true, color: finding.riskLevel.reportColor))
                     + WordML.run(comment.section.heading, bold),
-                WordML.run("风险分析：", bold)
-                    + WordML.run([finding.summary, finding.analysis].filter { !$0.isEmpty }.joined(separator: "\n")),
-                WordML.run("修改建议：", bold) + WordML.run(finding.suggestion),
+                WordML.run("风险分析：", bold) + WordML.run(finding.summary),
             ]
+            // Separate paragraphs rather than line breaks, which justified text would stretch.
+            if !finding.analysis.isEmpty { paragraphs.append(WordML.run(finding.analysis)) }
+            paragraphs.append(WordML.run("修改建议：", bold) + WordML.run(finding.suggestion))
             if !finding.statutes.isEmpty {
                 paragraphs.append(
                     WordML.run("法律依据：", bold) + WordML.run(finding.statutes.map(\.statuteRef).joined(separator: "；")))

@@ -69,12 +69,12 @@ struct DOCXReportWriter {
         for item in section.items where !item.isBrief {
             xml += WordML.paragraph(style: WordStyles.label, WordML.run(item.label))
             for paragraph in item.paragraphs {
-                var runs = ""
+                // The lead gets a paragraph of its own: a line break after it would be stretched by justification.
                 if !paragraph.lead.isEmpty {
-                    runs += WordML.run(paragraph.lead + "\n", WordML.RunStyle(bold: true))
+                    xml += WordML.paragraph(style: WordStyles.lead, WordML.run(paragraph.lead))
                 }
-                runs += WordML.run(paragraph.text)
-                xml += WordML.paragraph(style: item.isQuotation ? WordStyles.quotation : nil, runs)
+                xml += WordML.paragraph(
+                    style: item.isQuotation ? WordStyles.quotation : nil, WordML.run(paragraph.text))
             }
         }
         return xml

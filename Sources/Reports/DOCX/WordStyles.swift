@@ -6,6 +6,7 @@ enum WordStyles {
     static let heading1 = "Heading1"
     static let heading2 = "Heading2"
     static let label = "FindingLabel"
+    static let lead = "StatuteReference"
     static let quotation = "ClauseQuote"
     static let note = "ReportNote"
     static let footer = "Footer"
@@ -44,6 +45,10 @@ enum WordStyles {
             id: label, name: "Finding Label",
             paragraph: #"<w:keepNext/><w:spacing w:before="120" w:after="40"/>"#,
             run: #"<w:b/><w:bCs/><w:color w:val="\#(ReportColor.accent.hex)"/>"#)
+        + paragraphStyle(
+            id: lead, name: "Statute Reference",
+            paragraph: #"<w:keepNext/><w:spacing w:after="0"/><w:jc w:val="left"/>"#,
+            run: "<w:b/><w:bCs/>")
         + paragraphStyle(
             id: quotation, name: "Clause Quote",
             paragraph:
