@@ -16,9 +16,10 @@ struct WordBodyText {
     /// contract as a whole are anchored.
     private(set) var titleRuns: [XMLNode] = []
 
-    /// Elements whose content Word does not show as current text: deletions, moved-away text,
-    /// `mc:Fallback` duplicates, tab-stop definitions and the old properties of revision records.
-    static func hides(_ name: String) -> Bool {
+    /// Elements whose content is not part of a paragraph's current text: deletions, moved-away text,
+    /// `mc:Fallback` duplicates, tab-stop definitions, the old properties of revision records, and
+    /// text boxes (the reader puts their paragraphs on lines of their own, found by search if quoted).
+    private static func hides(_ name: String) -> Bool {
         name == "w:del" || name == "w:moveFrom" || name == "mc:Fallback" || name == "w:tabs"
             || name == "w:txbxContent" || name.hasSuffix("Change")
     }
