@@ -55,15 +55,16 @@ private func check(_ data: Data, spec: [String: Any], in directory: URL) throws 
             data, spec: annotatedSpec(document: document, original: Fixtures.contract, redlined: false), in: directory)
     }
 
-    /// An uploaded DOCX written by python-docx, with clauses split over bold and italic runs and one
-    /// in a table, reviewed as text that (like the DOCX reader's) differs slightly from the runs.
+    /// An uploaded DOCX written by python-docx, with clauses split over bold and italic runs, one in a
+    /// table, and a comment of its own, reviewed as text that (like the DOCX reader's) differs slightly
+    /// from the runs.
     @Test func uploadedDocxIsAnnotatedInPlaceKeepingFormatting() throws {
         let directory = try ExternalTools.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let input = directory.appendingPathComponent("input.docx")
         let inputSpec: [String: Any] = [
             "paragraphs": [
-                [["text": "设备采购合同", "bold": true]],
+                [["text": "设备采购合同", "bold": true, "comment": ["王律师", "请核对合同名称"]]],
                 [
                     ["text": "第二条 付款方式："], ["text": "甲方应于合同签订后"], ["text": "三日内", "bold": true],
                     ["text": "一次性支付合同总价款的100%。", "italic": true],
@@ -98,6 +99,9 @@ private func check(_ data: Data, spec: [String: Any], in directory: URL) throws 
 
         var spec = annotatedSpec(document: document, original: extracted, redlined: true)
         spec["bold"] = ["三日内", "2日内", "设备采购合同"]
+        // The lawyer's own comment stays, beside ours.
+        spec["foreign"] = [["王律师", "请核对合同名称"]]
+        spec["comment_count"] = document.report.findings.count + 1
         let output = try check(data, spec: spec, in: directory)
         #expect(output.contains("\"insertions\": 4"), "\(output)")
 
