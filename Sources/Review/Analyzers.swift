@@ -50,6 +50,13 @@ struct Sentence {
         return SearchableText(String(view), base: range.lowerBound)
     }
 
+    /// Document offsets at which `word` starts.
+    func offsets(of word: String) -> [Int] {
+        let needle = Array(word.unicodeScalars)
+        guard scalars.count >= needle.count else { return [] }
+        return (scalars.startIndex...(scalars.endIndex - needle.count)).filter { scalars[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+
     /// Whether any of `words` occurs; a plain scalar scan, far cheaper than Foundation's string search.
     func contains(_ words: [String]) -> Bool { words.contains { scalars.containsScalars(of: $0) } }
 }
@@ -80,10 +87,21 @@ struct Analyzers {
     let text: ReviewText
     let facts: ContractFacts
     let settings: ReviewSettings
+    /// Every designation of this contract, including short forms it defines (以下简称“公司”), longest first.
+    let partyWord: CompiledRegex
 
-    private static let partyWord = CompiledRegex(fixed: RulePattern.partyAlternation)
+    init(text: ReviewText, facts: ContractFacts, settings: ReviewSettings, sides: PartySides) {
+        self.text = text
+        self.facts = facts
+        self.settings = settings
+        let terms = Set(PartyVocabulary.designations + sides.reviewerTerms + sides.counterpartyTerms)
+        partyWord = CompiledRegex(fixed: "(?:" + terms.sorted { ($0.count, $0) > ($1.count, $1) }
+            .map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|") + ")")
+    }
+
     private static let capitalDigits = Set("壹贰叁肆伍陆柒捌玖".unicodeScalars)
-    private static let capWords = ["不超过", "不得超过", "上限", "最高", "为限", "总额", "累计", "封顶"]
+    /// Words before a rate that make it a ceiling ("违约金总额不超过10%"), not the rate charged.
+    private static let capWords = ["不超过", "不得超过", "不高于", "上限", "最高", "为限", "封顶"]
 
     /// Sentences of `range`, split after 。；！？ and line breaks.
     static func sentences(of text: ReviewText, in range: Range<Int>) -> [Sentence] {
@@ -100,9 +118,9 @@ struct Analyzers {
     }
 
     /// The first party designation in a sentence: usually the one the sentence obliges.
-    static func firstParty(in sentence: Sentence) -> String? {
+    func firstParty(in sentence: Sentence) -> String? {
         let searchable = sentence.searchable
-        return Self.partyWord.firstMatch(in: searchable).flatMap { searchable.group(0, of: $0) }
+        return partyWord.firstMatch(in: searchable).flatMap { searchable.group(0, of: $0) }
     }
 
     func hits(_ name: AnalyzerName, in sentences: [Sentence]) -> [AnalyzerHit] {
@@ -161,18 +179,24 @@ struct Analyzers {
         }
     }
 
-    private static let dailyWords = ["每日", "每天", "每逾期一日", "每逾期一天", "按日", "日利率", "每延迟一日", "每迟延一日", "每延误一日"]
+    /// "每日", "每逾期一天", "按日", "日万分之五", "0.5%/天": a rate charged per day.
+    private static let perDay = CompiledRegex(fixed:
+        "(?:每|按)(?:逾期|延迟|迟延|延误|延期|超期|拖延|迟)?(?:一|1)?(?:个)?(?:日|天)(?![前内])|(?:日|天)(?:利率|息|万分之|千分之|百分之)|[/／](?:日|天)")
+
+    private func isDaily(_ sentence: Sentence) -> Bool {
+        sentence.contains(["日", "天"]) && Self.perDay.firstMatch(in: sentence.searchable) != nil
+    }
 
     private func penaltyRatio(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["违约金", "扣减", "扣除", "罚款", "罚金"]), !sentence.contains(Self.dailyWords),
+        guard sentence.contains(["违约金", "扣减", "扣除", "罚款", "罚金", "赔偿金"]), !isDaily(sentence),
               !sentence.contains(["定金"]) else { return [] }
-        let party = Self.firstParty(in: sentence)
+        let party = firstParty(in: sentence)
         if let rate = nonCapRates(sentence).first(where: { $0.value > settings.penaltyRatioLimit }) {
             let percent = Self.percent(rate.value)
             return [AnalyzerHit(range: sentence.range, party: party,
                                 detail: "约定的违约金或扣款达到计算基数的\(percent)，超过30%的司法调整参照线")]
         }
-        let amounts = Quantities.money(in: sentence.searchable).filter { _ in sentence.contains(["违约金"]) }
+        let amounts = Quantities.money(in: sentence.searchable).filter { _ in sentence.contains(["违约金", "罚金", "赔偿金"]) }
         guard let largest = amounts.map(\.cents).max() else { return [] }
         if let price = facts.price, price > 0, Double(largest) / Double(price) > settings.penaltyRatioLimit {
             return [AnalyzerHit(range: sentence.range, party: party,
@@ -186,21 +210,25 @@ struct Analyzers {
     }
 
     private func dailyRate(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(Self.dailyWords), sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约"]),
+        guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚金"]), isDaily(sentence),
               let rate = nonCapRates(sentence).first, rate.value > settings.dailyRateLimit else { return [] }
         let yearly = rate.value * 365
-        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence),
+        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
                             detail: "按日\(Self.percent(rate.value))计算，折合年化约\(Self.percent(yearly))，远高于市场水平（一年期LPR \(Self.number(settings.lprOneYearPercent))%的四倍为\(Self.percent(settings.interestCap))）")]
     }
 
     private func depositRatio(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["定金"]), !sentence.contains(["订金"]) else { return [] }
-        let party = Self.firstParty(in: sentence)
+        let party = firstParty(in: sentence)
         if let rate = nonCapRates(sentence).first, rate.value > settings.depositRatioLimit, rate.value <= 1 {
             return [AnalyzerHit(range: sentence.range, party: party, detail: "定金为合同价款的\(Self.percent(rate.value))")]
         }
-        if let price = facts.price, price > 0,
-           let amount = Quantities.money(in: sentence.searchable).map(\.cents).max(),
+        // The amount the 定金 is, not other sums in the sentence ("余款28万元，定金抵作货款").
+        let depositAt = sentence.offsets(of: "定金")
+        let amounts = Quantities.money(in: sentence.searchable).filter { amount in
+            depositAt.contains { (0...12).contains(amount.range.lowerBound - $0) }
+        }
+        if let price = facts.price, price > 0, let amount = amounts.map(\.cents).max(),
            Double(amount) / Double(price) > settings.depositRatioLimit, amount < price {
             return [AnalyzerHit(range: sentence.range, party: party,
                                 detail: "定金\(Self.yuan(amount))占合同价款\(Self.yuan(price))的\(Self.percent(Double(amount) / Double(price)))")]
@@ -210,20 +238,38 @@ struct Analyzers {
 
     private func penaltyWithDeposit(_ sentence: Sentence) -> [AnalyzerHit] {
         guard facts.hasDeposit, facts.hasPenalty, sentence.contains(["定金"]), !sentence.contains(["订金"]) else { return [] }
-        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence), detail: "合同同时约定了定金和违约金")]
+        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence), detail: "合同同时约定了定金和违约金")]
     }
 
     private func loanInterest(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["利率", "利息", "年息", "月息", "年化"]) else { return [] }
         var yearly = 0.0
         for rate in nonCapRates(sentence) {
-            let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 8)..<rate.range.lowerBound)
-            let factor: Double = before.contains("月") ? 12 : before.contains("日") ? 365 : 1
-            yearly = max(yearly, rate.value * factor)
+            let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 10)..<rate.range.lowerBound)
+            yearly = max(yearly, rate.value * Self.periodsPerYear(before))
         }
         guard yearly > settings.interestCap + 1e-9 else { return [] }
-        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence),
+        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
                             detail: "约定年利率约\(Self.percent(yearly))，超过合同成立时一年期LPR（按\(Self.number(settings.lprOneYearPercent))%计）四倍即\(Self.percent(settings.interestCap))")]
+    }
+
+    private static let ratePeriods: [(words: [String], perYear: Double)] = [
+        (["年利率", "年化", "年息", "年率", "每年", "按年"], 1),
+        (["月利率", "月息", "月率", "每月", "按月"], 12),
+        (["日利率", "日息", "日率", "每日", "按日", "每天", "按天", "日万分之", "日千分之"], 365),
+    ]
+
+    /// How often a rate is charged per year, from the period word nearest before it: "自逾期之日起按年利率9%" is
+    /// yearly although a 日 occurs earlier.
+    static func periodsPerYear(_ before: String) -> Double {
+        var best: (position: String.Index, perYear: Double)?
+        for (words, perYear) in ratePeriods {
+            for word in words {
+                guard let found = before.range(of: word, options: .backwards) else { continue }
+                if best == nil || found.upperBound > best!.position { best = (found.upperBound, perYear) }
+            }
+        }
+        return best?.perYear ?? 1
     }
 
     private func amountMismatch(_ sentence: Sentence) -> [AnalyzerHit] {
@@ -253,7 +299,7 @@ struct Analyzers {
         let full = sentence.contains(["全部价款", "全部合同价款", "全额", "全款", "一次性支付合同总价", "付清"])
         let share = nonCapRates(sentence).map(\.value).max() ?? 0
         guard full || share >= 0.5 else { return [] }
-        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence),
+        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
                             detail: full ? "签约后即须付清全部价款" : "签约后即须预付\(Self.percent(share))的价款")]
     }
 
@@ -290,7 +336,7 @@ struct Analyzers {
         let dates = Quantities.dates(in: searchable)
         if dates.count >= 2 { years = max(years, Self.months(from: dates[0], to: dates[1]) / 12) }
         guard years > limitYears + 0.01 else { return [] }
-        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence),
+        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
                             detail: "\(label)约为\(Self.number((years * 10).rounded() / 10))年，超过法定的\(Self.number(limitYears))年")]
     }
 
@@ -314,7 +360,7 @@ struct Analyzers {
             ($0.unit == .day || $0.unit == .workday || $0.unit == .hour) && $0.days <= 3.5
         }) else { return [] }
         let unit = period.unit == .workday ? "个工作日" : period.unit == .hour ? "小时" : "日"
-        return [AnalyzerHit(range: sentence.range, party: Self.firstParty(in: sentence),
+        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
                             detail: "验收或提出异议的期限仅\(period.amount)\(unit)")]
     }
 

@@ -80,7 +80,7 @@ enum Quantities {
     private static let capitals = CompiledRegex(fixed: "[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+[元圆](?:[零壹贰叁肆伍陆柒捌玖][角分])*[整正]?")
     private static let lowerWords = CompiledRegex(fixed: "(?<![零壹贰叁肆伍陆柒捌玖拾佰仟万亿])[零〇一二两三四五六七八九十百千万亿]*[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万亿]*(?=元)")
     private static let percent = CompiledRegex(fixed:
-        #"([0-9]+(?:\.[0-9]+)?)\s*[%％]|(百|千|万)分之([0-9.]+|[零〇一二两三四五六七八九十百点]+)"#)
+        #"([0-9]+(?:\.[0-9]+)?)\s*[%％]|(百|千|万)分之([0-9.]+|[零〇一二两三四五六七八九十百点]+)|(?<![0-9零〇一二两三四五六七八九十])([一二三四五六七八九十]|[1-9])成(?![本员立交果就为功熟品年不])"#)
     private static let period = CompiledRegex(fixed:
         "(?<![0-9.月年])([0-9]{1,3}|[零〇一二两三四五六七八九十百]+)\\s*(?:个)?\\s*(周年|年(?![0-9一二三四五六七八九十]{1,2}月)|个月|月(?![0-9一二三四五六七八九十]{1,2}日)|周|星期|工作日|个工作日|日|天|小时)")
     private static let date = CompiledRegex(fixed: "([0-9]{4}|[〇零一二三四五六七八九]{4})\\s*年\\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\\s*月(?:\\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\\s*日)?")
@@ -123,6 +123,8 @@ enum Quantities {
             } else if let base = text.group(2, of: match), let number = text.group(3, of: match) {
                 let divisor: Double = base == "百" ? 100 : base == "千" ? 1000 : 10_000
                 value = decimalNumber(number).map { $0 / divisor }
+            } else if let tenths = text.group(4, of: match) {
+                value = decimalNumber(tenths).map { $0 / 10 }
             } else {
                 value = nil
             }

@@ -30,16 +30,16 @@ enum PartyVocabulary {
     /// Role words that identify a side regardless of whether it is called 甲方 or 乙方.
     static let roleWords: [(word: String, role: Role)] = [
         ("买方", .buyer), ("买受人", .buyer), ("采购方", .buyer), ("采购人", .buyer), ("需方", .buyer), ("购买方", .buyer),
-        ("购货方", .buyer), ("订购方", .buyer),
+        ("购货方", .buyer), ("订购方", .buyer), ("采购单位", .buyer),
         ("卖方", .seller), ("出卖人", .seller), ("供货方", .seller), ("供方", .seller), ("供应方", .seller), ("销售方", .seller),
-        ("供应商", .seller), ("出售方", .seller),
+        ("供应商", .seller), ("出售方", .seller), ("供货单位", .seller),
         ("委托方", .client), ("委托人", .client), ("客户", .client),
         ("服务方", .provider), ("受托方", .provider), ("受托人", .provider), ("咨询方", .provider), ("顾问方", .provider),
         ("服务商", .provider), ("承接方", .provider),
         ("出租方", .landlord), ("出租人", .landlord),
         ("承租方", .tenant), ("承租人", .tenant),
-        ("用人单位", .employer), ("劳动者", .employee), ("员工", .employee),
-        ("出借人", .lender), ("出借方", .lender), ("贷款人", .lender),
+        ("用人单位", .employer), ("聘用单位", .employer), ("劳动者", .employee), ("员工", .employee), ("受聘人", .employee),
+        ("出借人", .lender), ("出借方", .lender), ("贷款人", .lender), ("贷款方", .lender),
         ("借款人", .borrower), ("借款方", .borrower),
         ("披露方", .disclosingParty), ("信息披露方", .disclosingParty),
         ("接收方", .receivingParty), ("信息接收方", .receivingParty), ("接受方", .receivingParty),
@@ -47,7 +47,8 @@ enum PartyVocabulary {
 
     /// Words that open a party line; role words plus the neutral designations.
     static let designations: [String] = ["甲方", "乙方", "丙方", "丁方", "保证人", "担保人", "存货人", "保管人", "承揽人", "定作人",
-                                         "发包人", "承包人", "托运人", "承运人"] + roleWords.map(\.word).filter { $0 != "客户" && $0 != "员工" }
+                                         "发包人", "承包人", "托运人", "承运人",
+                                         "发包方", "承包方", "转让方", "受让方", "许可方", "被许可方", "合作方"] + roleWords.map(\.word).filter { $0 != "客户" && $0 != "员工" }
 
     /// What 甲方 / 乙方 usually are in each kind of contract when the text does not say.
     static func conventionalRole(of designation: String, in type: ContractType) -> Role? {
@@ -90,8 +91,9 @@ enum PartyVocabulary {
 /// Finds party blocks and signature names.
 enum PartyExtractor {
     private static let alternation = PartyVocabulary.designations.sorted { $0.count > $1.count }.joined(separator: "|")
+    /// "甲方（买方）：名称", "出租人（以下简称甲方）：名称", "用人单位：名称（以下简称“公司”）".
     private static let partyLine = CompiledRegex(fixed:
-        "(?m)^[ \\t\\u3000]*(\(alternation))[ \\t\\u3000]*(?:[（(][ \\t]*(\(alternation))[ \\t]*[）)])?[ \\t\\u3000]*[：:][ \\t\\u3000]*([^\\n]*?)[ \\t\\u3000]*$")
+        "(?m)^[ \\t\\u3000]*(\(alternation))[ \\t\\u3000]*(?:[（(]([^）)\\n]{1,24})[）)])?[ \\t\\u3000]*[：:][ \\t\\u3000]*([^\\n]*?)[ \\t\\u3000]*$")
     private static let signatureLine = CompiledRegex(fixed:
         "(?m)^[ \\t\\u3000]*(\(alternation))[ \\t\\u3000]*[（(](?:盖章|签字|签章|签名|公章)[^）)\\n]*[）)][ \\t\\u3000]*[：:][ \\t\\u3000]*([^\\n]*?)[ \\t\\u3000]*$")
     private static let creditCode = CompiledRegex(fixed: "统一社会信用代码[^：:\\n]{0,6}[：:][ \\t\\u3000]*([0-9A-Za-z]{18})")
@@ -102,12 +104,18 @@ enum PartyExtractor {
         var blocks: [PartyBlock] = []
         var anchors: [Int] = []
         for match in partyLine.matches(in: header) {
-            guard let designation = header.group(1, of: match), let name = header.group(3, of: match),
-                  !name.isEmpty, !name.hasPrefix("（") else { continue }
-            let alias = header.group(2, of: match)
+            guard let designation = header.group(1, of: match), let written = header.group(3, of: match),
+                  !written.isEmpty, !written.hasPrefix("（") else { continue }
+            let (name, shortName) = splitShortName(written)
+            let bracket = header.group(2, of: match)
+            // "甲方（盖章）：…" in a header without numbered clauses is the signature block, not a party.
+            if let bracket, signatureMarks.contains(where: bracket.contains) { continue }
+            if blocks.contains(where: { $0.designation == designation }) { continue }
+            let alias = bracket.flatMap { PartyVocabulary.designations.contains($0) ? $0 : shortForm(in: $0) } ?? shortName
+            let nameStart = header.documentRange(match.range(at: 3)).lowerBound
             var block = PartyBlock(
                 designation: designation, alias: alias, name: name,
-                nameRange: header.documentRange(match.range(at: 3)))
+                nameRange: nameStart..<(nameStart + name.unicodeScalars.count))
             block.role = PartyVocabulary.role(of: block, in: type)
             blocks.append(block)
             anchors.append(match.range.location)
@@ -124,6 +132,26 @@ enum PartyExtractor {
             blocks[index].idNumberRange = header.documentRange(match.range(at: 1))
         }
         return blocks
+    }
+
+    private static let signatureMarks = ["盖章", "签字", "签章", "签名", "公章", "授权代表"]
+    private static let shortFormMarks = ["以下简称", "以下称", "下称", "简称", "称为"]
+
+    /// The short form a bracket defines: "以下简称“公司”" → 公司, "以下简称甲方" → 甲方; nil when it defines none.
+    static func shortForm(in bracket: String) -> String? {
+        guard let mark = shortFormMarks.first(where: bracket.contains),
+              let markRange = bracket.range(of: mark) else { return nil }
+        let quotes = CharacterSet(charactersIn: "“”\"'‘’「」『』:： ")
+        let word = bracket[markRange.upperBound...].trimmingCharacters(in: quotes)
+        return (1...8).contains(word.count) ? word : nil
+    }
+
+    /// "某某有限公司（以下简称“公司”）" → ("某某有限公司", "公司"): the name proper, and the short form it defines.
+    static func splitShortName(_ written: String) -> (name: String, shortName: String?) {
+        guard let open = written.lastIndex(where: { $0 == "（" || $0 == "(" }), written.last == "）" || written.last == ")",
+              let short = shortForm(in: String(written[written.index(after: open)..<written.index(before: written.endIndex)]))
+        else { return (written, nil) }
+        return (written[..<open].trimmingCharacters(in: .whitespaces), short)
     }
 
     /// Names written in signature lines anywhere in the text.

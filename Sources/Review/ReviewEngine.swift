@@ -54,7 +54,7 @@ public struct ReviewEngine: Sendable {
         var session = ReviewSession(
             text: reviewText, whole: whole, sides: sides, role: role, type: type,
             rules: catalog.rules.filter { $0.applies(to: type, role: role) },
-            analyzers: Analyzers(text: reviewText, facts: facts, settings: catalog.settings))
+            analyzers: Analyzers(text: reviewText, facts: facts, settings: catalog.settings, sides: sides))
         var candidates: [Finding] = []
         let step = max(1, clauses.count / 10)
         await progress(ReviewProgress(stage: .analyzing, fraction: 0))
@@ -76,9 +76,9 @@ public struct ReviewEngine: Sendable {
         return report
     }
 
-    /// Party blocks come from the text before the first article (the whole text when it has none).
+    /// Party blocks come from the text before the first numbered clause (the whole text when it has none).
     static func partyBlocks(_ text: ReviewText, clauses: [(clause: Clause, range: Range<Int>)], type: ContractType) -> [PartyBlock] {
-        let firstArticle = clauses.first { $0.clause.number.hasPrefix("第") }?.range.lowerBound ?? text.scalars.count
+        let firstArticle = clauses.first { !$0.clause.number.isEmpty }?.range.lowerBound ?? text.scalars.count
         return PartyExtractor.blocks(in: SearchableText(text.string(0..<firstArticle), base: 0), type: type)
     }
 
@@ -279,7 +279,8 @@ enum Quote {
             while k < range.upperBound, k - start < 5, text.scalars[k] != "）" && text.scalars[k] != ")" { k += 1 }
             if k < range.upperBound, k - start < 5 { start = k + 1 }
         }
-        guard start <= evidence.lowerBound else { return range }
+        // Analyzer evidence is a whole sentence, number included; the number is dropped unless it is all the evidence.
+        guard start < evidence.upperBound else { return range }
         return text.trimmed(start..<range.upperBound)
     }
 }

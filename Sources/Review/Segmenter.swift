@@ -90,8 +90,7 @@ enum Segmenter {
     }
 
     private static let chineseDigits = Set("零〇一二三四五六七八九十百千两壹贰叁肆伍陆柒捌玖拾佰仟".unicodeScalars)
-    private static let partyWords = ["甲方", "乙方", "丙方", "丁方", "出租方", "承租方", "出租人", "承租人", "出借人", "借款人",
-                                     "保证人", "买方", "卖方", "委托方", "受托方", "服务方", "用人单位", "劳动者", "披露方", "接收方"]
+    private static let partyWords = PartyVocabulary.designations.sorted { $0.count > $1.count }
         .map { Array($0.unicodeScalars) }
 
     private static func classify(_ line: ArraySlice<Unicode.Scalar>) -> LineKind {
