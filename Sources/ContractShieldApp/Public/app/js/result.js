@@ -171,7 +171,7 @@ export function resultView(task, result, textInfo) {
       h('div', { class: 'row' },
         canLocate
           ? h('button', { type: 'button', class: 'small locate', 'aria-controls': 'contract-text', onclick: () => showInText(risk.id) }, '在原文中定位')
-          : h('span', { class: 'hint' }, '（未能在原文中定位此条款）')));
+          : h('span', { class: 'hint' }, risk.span ? '（未能在原文中定位此条款）' : '（此项针对合同整体，例如缺少的条款，原文中没有对应位置）')));
     article.addEventListener('click', (event) => {
       if (!canLocate) return;
       if (event.target.closest('button, a, summary, details, input, select, textarea')) return;

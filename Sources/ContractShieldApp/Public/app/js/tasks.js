@@ -42,15 +42,15 @@ export function taskListView(query) {
           h('table', { class: 'tasks' },
             h('caption', { class: 'visually-hidden' }, `任务列表，共 ${answer.total} 个，第 ${page} / ${pages} 页`),
             h('thead', {}, h('tr', {},
-              ['编号', '文件', '合同类型', '立场', '状态', '更新时间'].map((t) => h('th', { scope: 'col' }, t)))),
+              ['编号', '文件', '状态', '合同类型', '立场', '更新时间'].map((t) => h('th', { scope: 'col' }, t)))),
             h('tbody', {}, answer.tasks.map((task) => h('tr', { dataset: { taskId: task.task_id } },
               h('td', {}, `#${task.task_id}`),
               h('th', { scope: 'row' }, h('a', { href: `#/task/${task.task_id}` }, task.filename)),
-              h('td', {}, task.contract_type_label || contractTypeLabel(task.contract_type)),
-              h('td', {}, task.role_label || '—'),
               h('td', {}, h('span', { class: `status status-${String(task.status).toLowerCase()}` },
                 statusLabel(task.status),
                 task.status === 'PROCESSING' && typeof task.progress === 'number' ? ` ${task.progress}%` : '')),
+              h('td', {}, task.contract_type_label || contractTypeLabel(task.contract_type)),
+              h('td', {}, task.role_label || '—'),
               h('td', {}, h('time', { datetime: task.updated_at }, formatTime(task.updated_at)))))))));
       }
       clear(pager).append(
