@@ -18,6 +18,7 @@ enum AnalyzerName: String, Sendable, CaseIterable {
     case partyNameMismatch = "party_name_mismatch"
     case shortInspection = "short_inspection"
     case prepayment = "prepayment"
+    case courtConnection = "court_connection"
 }
 
 /// Evidence an analyzer found: the scalar range to quote, the party the term burdens, and a sentence for the finding.
@@ -33,10 +34,19 @@ struct ContractFacts: Sendable {
     var signatures: [SignatureName]
     /// The total price or fee when the contract states one, in cents.
     var price: Int?
-    /// Contract term in months, when stated (for probation limits).
-    var termMonths: Double?
+    /// The contract term, when stated (for probation limits and deadlines that fall after the contract ends).
+    var term: ContractTerm?
     var hasDeposit: Bool
     var hasPenalty: Bool
+}
+
+/// The term of the contract as its term sentence states it.
+struct ContractTerm: Sendable {
+    var months: Double
+    var start: DateMention?
+    var end: DateMention?
+    /// The sentence that states it, which other date checks skip.
+    var sentence: Range<Int>
 }
 
 /// One sentence of a clause, ready to search.
@@ -132,7 +142,8 @@ struct Analyzers {
             case .penaltyWithDeposit: penaltyWithDeposit(sentence)
             case .loanInterest: loanInterest(sentence)
             case .probationPeriod: probation(sentence)
-            case .nonCompeteTerm: longPeriod(sentence, keywords: ["竞业"], limitYears: 2, label: "竞业限制期限")
+            case .nonCompeteTerm: longPeriod(sentence, keywords: ["竞业", "竞争关系", "相竞争", "同类业务", "同类产品"], limitYears: 2,
+                                             label: "竞业限制期限")
             case .leaseTerm: longPeriod(sentence, keywords: ["租赁期", "租期", "租赁期限"], limitYears: 20, label: "租赁期限")
             case .amountWordsMismatch: amountMismatch(sentence)
             case .lineItemsTotal: []
@@ -142,6 +153,7 @@ struct Analyzers {
             case .partyNameMismatch: partyNameMismatch(sentence)
             case .shortInspection: shortInspection(sentence)
             case .prepayment: prepayment(sentence)
+            case .courtConnection: courtConnection(sentence)
             }
         }
     }
@@ -150,9 +162,10 @@ struct Analyzers {
     func lineItemsTotal(in range: Range<Int>) -> [AnalyzerHit] {
         var sum = 0, rows = 0
         var total: (cents: Int, range: Range<Int>)?
-        guard text.scalars[range].contains(where: { $0 == "｜" || $0 == "|" || $0 == "\t" }) else { return [] }
+        guard text.scalars[range].contains(where: { $0 == "｜" || $0 == "|" || $0 == "\t" })
+            || text.contains(Self.cellGap, in: range) else { return [] }
         for line in Self.sentences(of: text, in: range) {
-            let cells = line.searchable.string.split(whereSeparator: { $0 == "｜" || $0 == "|" || $0 == "\t" })
+            let cells = Self.cells(of: line.searchable.string)
             if cells.count >= 4 {
                 let last = cells.last!.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
                 if let value = Decimal(string: last), last.first?.isNumber == true {
@@ -167,6 +180,24 @@ struct Analyzers {
         guard let total, rows >= 2, total.cents != sum else { return [] }
         return [AnalyzerHit(range: total.range, party: nil,
                             detail: "明细各项金额之和为\(Self.yuan(sum))，而合计金额为\(Self.yuan(total.cents))，相差\(Self.yuan(abs(total.cents - sum)))")]
+    }
+
+    private static let cellGap: [Unicode.Scalar] = [" ", " "]
+    private static let cellSeparator = CompiledRegex(fixed: "[｜|\\t]|[ \\u3000]{2,}")
+
+    /// Table cells of one line: split at bars and tabs, or at runs of spaces where a PDF or plain-text table aligned
+    /// its columns.
+    private static func cells(of line: String) -> [Substring] {
+        let searchable = SearchableText(line, base: 0)
+        var cells: [Substring] = []
+        var start = line.startIndex
+        for match in cellSeparator.matches(in: searchable) {
+            guard let range = Range(match.range, in: line) else { continue }
+            if start < range.lowerBound { cells.append(line[start..<range.lowerBound]) }
+            start = range.upperBound
+        }
+        if start < line.endIndex { cells.append(line[start...]) }
+        return cells.filter { !$0.allSatisfy(\.isWhitespace) }
     }
 
     // MARK: - Money and rates
@@ -292,7 +323,7 @@ struct Analyzers {
     }
 
     private func prepayment(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["支付", "付清", "付款", "预付"]),
+        guard sentence.contains(["支付", "付清", "付款", "预付", "汇入", "转入", "汇至", "付至"]),
               sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"]),
               !sentence.contains(["验收", "到货", "交付后", "交货后", "发货后", "收到货", "安装完", "上线", "保函", "担保"])
         else { return [] }
@@ -314,7 +345,7 @@ struct Analyzers {
         if months == nil, dates.count >= 2 { months = Self.months(from: dates[0], to: dates[1]) }
         guard let months else { return [] }
         let allowed: Double
-        let term = facts.termMonths
+        let term = facts.term?.months
         switch term {
         case .none: allowed = 6
         case .some(let t) where t < 3: allowed = 0
@@ -340,19 +371,78 @@ struct Analyzers {
                             detail: "\(label)约为\(Self.number((years * 10).rounded() / 10))年，超过法定的\(Self.number(limitYears))年")]
     }
 
+    private static let performanceWords = ["交货", "交付", "完成", "送达", "运抵", "提交", "上线", "竣工", "供货", "安装"]
+    private static let endWords = ["终止", "届满", "到期", "截止"]
+
+    /// An end before its start in one sentence ("自2025年9月1日起至2025年6月30日止"), or against the contract term
+    /// stated in another clause: a deadline after the term ends, or an end date before the term starts.
     private func dateOrder(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["至", "到", "—", "-", "~"]), sentence.contains(["年"]) else { return [] }
+        guard sentence.contains(["年"]) else { return [] }
         let dates = Quantities.dates(in: sentence.searchable)
-        guard dates.count >= 2 else { return [] }
         for (start, end) in zip(dates, dates.dropFirst()) {
             let between = text.string(start.range.upperBound..<end.range.lowerBound)
-            guard between.count <= 6, between.contains("至") || between.contains("到") || between.contains("—")
-                || between.contains("-") || between.contains("~"), end.ordinal < start.ordinal else { continue }
+            guard between.count <= 6, ["至", "到", "—", "-", "~"].contains(where: between.contains),
+                  end.ordinal < start.ordinal else { continue }
             return [AnalyzerHit(range: sentence.range, party: nil,
-                                detail: "终止日\(end.year)年\(end.month)月\(end.day)日早于起始日\(start.year)年\(start.month)月\(start.day)日")]
+                                detail: "终止日\(Self.day(end))早于起始日\(Self.day(start))")]
+        }
+        guard let term = facts.term, !term.sentence.overlaps(sentence.range) else { return [] }
+        if let end = term.end, sentence.contains(Self.performanceWords),
+           let late = dates.first(where: { $0.ordinal > end.ordinal && isDeadline($0) }) {
+            return [AnalyzerHit(range: sentence.range, party: nil,
+                                detail: "履行期限\(Self.day(late))晚于合同期限届满日\(Self.day(end))")]
+        }
+        if let start = term.start, dates.count == 1, sentence.contains(Self.endWords), dates[0].ordinal < start.ordinal {
+            return [AnalyzerHit(range: sentence.range, party: nil,
+                                detail: "终止日\(Self.day(dates[0]))早于合同期限起始日\(Self.day(start))")]
         }
         return []
     }
+
+    /// "2026年2月28日前": the date is a deadline, not a start.
+    private func isDeadline(_ date: DateMention) -> Bool {
+        let after = text.string(date.range.upperBound..<min(text.scalars.count, date.range.upperBound + 3))
+        return ["前", "以前", "之前"].contains { after.hasPrefix($0) }
+    }
+
+    // MARK: - Courts
+
+    /// "由北京市海淀区人民法院管辖": the place words of a court named by place, before 人民法院.
+    private static let namedCourt = CompiledRegex(fixed:
+        "(\\p{Han}{2,16}?(?:省|市|区|县|州|旗))(?:第[一二三四五六七八九十]+)?(?:中级|基层|高级)?人民法院")
+    private static let courtLead = CompiledRegex(fixed: "^.*(?:由|向|提交|交|至|在|于|或|的|及|和)")
+    private static let placeSuffixCharacters = CharacterSet(charactersIn: "省市区县州旗")
+    /// Words that name a court by its link to the dispute, not by place.
+    private static let relativeCourt = ["所在地", "住所地", "原告", "被告", "管辖权", "履行地", "签订地", "当地", "本地", "注册地",
+                                        "一方", "双方", "甲方", "乙方"]
+
+    /// 民事诉讼法第三十五条: a chosen court must be at a place with an actual connection to the dispute. A court named
+    /// by a place that the contract mentions nowhere else (no party's address, no place of signing or performance)
+    /// has none.
+    private func courtConnection(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["人民法院"]), sentence.contains(["管辖", "诉讼", "起诉", "解决"]) else { return [] }
+        let searchable = sentence.searchable
+        for match in Self.namedCourt.matches(in: searchable) {
+            guard var place = searchable.group(1, of: match), !Self.relativeCourt.contains(where: place.contains)
+            else { continue }
+            if let lead = Self.courtLead.firstMatch(in: SearchableText(place, base: 0)) {
+                place = String(place.dropFirst(lead.range.length))
+            }
+            let words = place.components(separatedBy: Self.placeSuffixCharacters).filter { $0.count >= 2 }
+            guard !words.isEmpty else { continue }
+            let elsewhere = words.contains { word in
+                let scalars = Array(word.unicodeScalars)
+                return text.contains(scalars, in: 0..<sentence.range.lowerBound)
+                    || text.contains(scalars, in: sentence.range.upperBound..<text.scalars.count)
+            }
+            if !elsewhere {
+                return [AnalyzerHit(range: sentence.range, party: nil,
+                                    detail: "约定的\(place)人民法院所在地在合同其他部分均未出现，与当事人住所地、合同履行地、签订地均无联系")]
+            }
+        }
+        return []
+    }
+
 
     private func shortInspection(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["验收", "检验", "异议", "验货"]) else { return [] }
@@ -409,6 +499,8 @@ struct Analyzers {
     static func months(from start: DateMention, to end: DateMention) -> Double {
         Double((end.year - start.year) * 12 + (end.month - start.month)) + Double(end.day - start.day + 1) / 30.4
     }
+
+    static func day(_ date: DateMention) -> String { "\(date.year)年\(date.month)月\(date.day)日" }
 
     static func yuan(_ cents: Int) -> String {
         let formatter = NumberFormatter()

@@ -47,7 +47,7 @@ public struct ReviewEngine: Sendable {
         let whole = SearchableText(text, base: 0)
         let facts = ContractFacts(
             blocks: blocks, signatures: PartyExtractor.signatures(in: whole),
-            price: Self.contractPrice(whole), termMonths: Self.termMonths(reviewText, clauses: clauses),
+            price: Self.contractPrice(whole), term: Self.contractTerm(reviewText, clauses: clauses),
             hasDeposit: text.contains("定金"), hasPenalty: text.contains("违约金"))
         await progress(ReviewProgress(stage: .entities, fraction: 1))
 
@@ -98,15 +98,22 @@ public struct ReviewEngine: Sendable {
         return nil
     }
 
-    /// The contract term in months from a sentence such as "合同期限为二年" or "期限自…起至…止".
-    static func termMonths(_ text: ReviewText, clauses: [(clause: Clause, range: Range<Int>)]) -> Double? {
-        for entry in clauses where text.scalars[entry.range].containsScalars(of: "期限") {
+    /// Words of a sentence that states some other period than the contract's own ("试用期六个月", "付款期限30日").
+    private static let otherPeriods = ["试用期", "保密", "竞业", "质量保证", "保修", "质保", "付款", "验收", "异议", "交货", "保证期间"]
+
+    /// The contract term from the first sentence such as "合同期限为二年", "有效期自…起至…止" or
+    /// "本合同为固定期限劳动合同，期限二年，自…起至…止".
+    static func contractTerm(_ text: ReviewText, clauses: [(clause: Clause, range: Range<Int>)]) -> ContractTerm? {
+        for entry in clauses where text.scalars[entry.range].containsScalars(of: "期") {
             for sentence in Analyzers.sentences(of: text, in: entry.range)
-            where sentence.contains(["合同期限", "期限为", "合同有效期"]) && !sentence.contains(["试用期", "保密", "竞业", "质量保证", "保修"]) {
+            where sentence.contains(["期限", "有效期", "租赁期", "服务期"]) && !sentence.contains(otherPeriods) {
                 let dates = Quantities.dates(in: sentence.searchable)
-                if dates.count >= 2 { return Analyzers.months(from: dates[0], to: dates[1]) }
+                if dates.count >= 2 {
+                    return ContractTerm(months: Analyzers.months(from: dates[0], to: dates[1]), start: dates[0], end: dates[1],
+                                        sentence: sentence.range)
+                }
                 if let period = Quantities.periods(in: sentence.searchable).first(where: { $0.unit == .year || $0.unit == .month }) {
-                    return period.days / 30.4
+                    return ContractTerm(months: period.days / 30.4, start: dates.first, end: nil, sentence: sentence.range)
                 }
             }
         }
