@@ -268,7 +268,11 @@ struct Analyzers {
     }
 
     private func penaltyWithDeposit(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard facts.hasDeposit, facts.hasPenalty, sentence.contains(["定金"]), !sentence.contains(["订金"]) else { return [] }
+        // Only where the 定金 is agreed (an amount or a share is paid as 定金), not every later mention of it.
+        guard facts.hasDeposit, facts.hasPenalty, sentence.contains(["定金"]), !sentence.contains(["订金"]),
+              sentence.contains(["支付", "交付", "给付", "缴纳"]),
+              !Quantities.rates(in: sentence.searchable).isEmpty || !Quantities.money(in: sentence.searchable).isEmpty
+        else { return [] }
         return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence), detail: "合同同时约定了定金和违约金")]
     }
 
@@ -327,7 +331,8 @@ struct Analyzers {
               sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"]),
               !sentence.contains(["验收", "到货", "交付后", "交货后", "发货后", "收到货", "安装完", "上线", "保函", "担保"])
         else { return [] }
-        let full = sentence.contains(["全部价款", "全部合同价款", "全额", "全款", "一次性支付合同总价", "付清"])
+        let full = sentence.contains(["全部价款", "全部合同价款", "全部货款", "全部款项", "全部合同款", "全部费用", "全额", "全款",
+                                      "一次性支付合同总价", "付清"])
         let share = nonCapRates(sentence).map(\.value).max() ?? 0
         guard full || share >= 0.5 else { return [] }
         return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
@@ -444,8 +449,14 @@ struct Analyzers {
     }
 
 
+    /// "到货当日完成检验", "即时组织卸车验收": inspection with no time at all ("验收合格当日起" is not one).
+    private static let onTheSpot = CompiledRegex(fixed: "(?:当场|当日|当天|即时|当面)[^。；，,\\n]{0,8}(?:验收|检验|验货|清点|提出)")
+
     private func shortInspection(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["验收", "检验", "异议", "验货"]) else { return [] }
+        if sentence.contains(["当场", "当日", "当天", "即时", "当面"]), Self.onTheSpot.firstMatch(in: sentence.searchable) != nil {
+            return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence), detail: "验收或提出异议须在交付当时完成")]
+        }
         guard let period = Quantities.periods(in: sentence.searchable).first(where: {
             ($0.unit == .day || $0.unit == .workday || $0.unit == .hour) && $0.days <= 3.5
         }) else { return [] }

@@ -33,9 +33,9 @@ enum PartyVocabulary {
         ("购货方", .buyer), ("订购方", .buyer), ("采购单位", .buyer),
         ("卖方", .seller), ("出卖人", .seller), ("供货方", .seller), ("供方", .seller), ("供应方", .seller), ("销售方", .seller),
         ("供应商", .seller), ("出售方", .seller), ("供货单位", .seller),
-        ("委托方", .client), ("委托人", .client), ("客户", .client),
+        ("委托方", .client), ("委托人", .client), ("委托单位", .client), ("客户", .client),
         ("服务方", .provider), ("受托方", .provider), ("受托人", .provider), ("咨询方", .provider), ("顾问方", .provider),
-        ("服务商", .provider), ("承接方", .provider),
+        ("服务商", .provider), ("承接方", .provider), ("服务单位", .provider), ("受托单位", .provider),
         ("出租方", .landlord), ("出租人", .landlord),
         ("承租方", .tenant), ("承租人", .tenant),
         ("用人单位", .employer), ("聘用单位", .employer), ("劳动者", .employee), ("员工", .employee), ("受聘人", .employee),
@@ -106,7 +106,7 @@ enum PartyExtractor {
         for match in partyLine.matches(in: header) {
             guard let designation = header.group(1, of: match), let written = header.group(3, of: match),
                   !written.isEmpty, !written.hasPrefix("（") else { continue }
-            let (name, shortName) = splitShortName(written)
+            let (name, shortName) = splitShortName(properName(written))
             let bracket = header.group(2, of: match)
             // "甲方（盖章）：…" in a header without numbered clauses is the signature block, not a party.
             if let bracket, signatureMarks.contains(where: bracket.contains) { continue }
@@ -144,6 +144,12 @@ enum PartyExtractor {
         let quotes = CharacterSet(charactersIn: "“”\"'‘’「」『』:： ")
         let word = bracket[markRange.upperBound...].trimmingCharacters(in: quotes)
         return (1...8).contains(word.count) ? word : nil
+    }
+
+    /// "赵志强，身份证号码：…" → "赵志强": a name line sometimes goes on with the ID or the address after a comma.
+    static func properName(_ written: String) -> String {
+        let cut = written.firstIndex { "，,；;".contains($0) } ?? written.endIndex
+        return written[..<cut].trimmingCharacters(in: .whitespaces)
     }
 
     /// "某某有限公司（以下简称“公司”）" → ("某某有限公司", "公司"): the name proper, and the short form it defines.

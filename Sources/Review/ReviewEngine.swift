@@ -67,7 +67,7 @@ public struct ReviewEngine: Sendable {
         candidates += session.documentFindings()
 
         await progress(ReviewProgress(stage: .reporting, fraction: 0))
-        let findings = FindingMerger.merge(candidates, concerns: session.concernByRule)
+        let findings = FindingMerger.merge(candidates, concerns: session.concernByRule, text: reviewText)
         let parties = blocks.map { Party(designation: $0.designation, name: $0.name, role: $0.role, creditCode: $0.creditCode) }
         let report = ReviewReport(
             contractType: type, role: role, parties: parties, clauseCount: clauses.count, findings: findings,
@@ -294,13 +294,23 @@ enum Quote {
 
 /// Merges findings of one concern on one clause and numbers the rest in text order.
 enum FindingMerger {
-    static func merge(_ findings: [Finding], concerns: [String: String]) -> [Finding] {
+    static func merge(_ findings: [Finding], concerns: [String: String], text: ReviewText) -> [Finding] {
         var kept: [Finding] = []
         var index: [String: Int] = [:]
         for finding in findings {
             let key = "\(finding.clauseID)|\(concerns[finding.ruleID] ?? finding.ruleID)"
             if let existing = index[key] {
+                let quotes = [kept[existing].span, finding.span]
                 if finding.riskLevel > kept[existing].riskLevel { kept[existing] = finding }
+                // The merged finding quotes what both found ("即时验收；卸车后再提异议的不予受理"), when that stays short.
+                if let first = quotes[0], let second = quotes[1] {
+                    let union = min(first.start, second.start)..<max(first.end, second.end)
+                    if union.count <= Quote.maximumLength {
+                        kept[existing].span = TextSpan(start: union.lowerBound, end: union.upperBound)
+                        kept[existing].clauseText = text.string(union)
+                        kept[existing].lineNumbers = text.lines(union)
+                    }
+                }
             } else {
                 index[key] = kept.count
                 kept.append(finding)
