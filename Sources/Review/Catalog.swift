@@ -178,6 +178,15 @@ struct Trigger: Sendable {
     var burdens: PartySides.Side?
 }
 
+/// Wordings a rule must flag and close variants it must leave alone, read from `type`'s contract as `role`. The catalog
+/// test runs every rule's examples, and they show the legal team what each rule means.
+struct RuleExamples: Sendable {
+    var type: ContractType
+    var role: Role
+    var positive: [String]
+    var negative: [String]
+}
+
 /// One entry of the rule catalog. A class so that the per-clause loop does not copy its many fields.
 final class Rule: Sendable {
     enum Scope: String, Sendable { case clause, document }
@@ -199,10 +208,11 @@ final class Rule: Sendable {
     let enabled: Bool
     /// Where the rule was defined, for messages.
     let origin: String
+    let examples: RuleExamples?
 
     init(id: String, types: Set<ContractType>?, protects: Set<Role>?, scope: Scope, level: RiskLevel, category: String,
          title: String, summary: String, analysis: String, suggestion: String, statutes: [StatuteCitation],
-         concern: String, trigger: Trigger, enabled: Bool, origin: String) {
+         concern: String, trigger: Trigger, enabled: Bool, origin: String, examples: RuleExamples?) {
         self.id = id
         self.types = types
         self.protects = protects
@@ -218,13 +228,14 @@ final class Rule: Sendable {
         self.trigger = trigger
         self.enabled = enabled
         self.origin = origin
+        self.examples = examples
     }
 
     /// The same rule switched on or off, for playbooks that only set `enabled`.
     func with(enabled: Bool) -> Rule {
         Rule(id: id, types: types, protects: protects, scope: scope, level: level, category: category, title: title,
              summary: summary, analysis: analysis, suggestion: suggestion, statutes: statutes, concern: concern,
-             trigger: trigger, enabled: enabled, origin: origin)
+             trigger: trigger, enabled: enabled, origin: origin, examples: examples)
     }
 
     func applies(to type: ContractType, role: Role) -> Bool {
@@ -330,7 +341,7 @@ struct Catalog: Sendable {
     private static let ruleKeys: Set<String> = [
         "id", "types", "protects", "scope", "level", "category", "title", "summary", "analysis", "suggestion",
         "statutes", "concern", "any", "all", "unless", "unless_clause", "unless_document", "missing", "analyzer",
-        "burdens", "enabled",
+        "burdens", "enabled", "examples",
     ]
 
     private func readRule(_ node: Node, reader: inout NodeReader) throws -> Rule {
@@ -423,7 +434,30 @@ struct Catalog: Sendable {
             analysis: try reader.requiredString(fields, "analysis", in: node),
             suggestion: try reader.requiredString(fields, "suggestion", in: node),
             statutes: citations, concern: fields["concern"]?.scalar?.string ?? id, trigger: trigger,
-            enabled: fields["enabled"]?.bool ?? true, origin: "\(reader.file):\(node.mark?.line ?? 0)")
+            enabled: fields["enabled"]?.bool ?? true, origin: "\(reader.file):\(node.mark?.line ?? 0)",
+            examples: try fields["examples"].map { try readExamples($0, types: types, protects: protects, reader: reader) })
+    }
+
+    private func readExamples(_ node: Node, types: Set<ContractType>?, protects: Set<Role>?, reader: NodeReader) throws
+        -> RuleExamples {
+        let fields = try reader.mapping(node, allowed: ["type", "role", "positive", "negative"])
+        let typeName = try reader.requiredString(fields, "type", in: node)
+        let roleName = try reader.requiredString(fields, "role", in: node)
+        guard let type = ContractType(alias: typeName) else { throw reader.error(node, "examples 的合同类型未知: \(typeName)") }
+        guard let role = Role(alias: roleName) else { throw reader.error(node, "examples 的角色未知: \(roleName)") }
+        guard types?.contains(type) ?? true, protects?.contains(role) ?? true else {
+            throw reader.error(node, "examples 的合同类型或角色不在本规则的 types/protects 之内")
+        }
+        func texts(_ key: String) throws -> [String] {
+            guard let value = fields[key] else { throw reader.error(node, "examples 缺少 \(key)") }
+            let items = try reader.sequence(value).map { item in
+                guard let text = item.scalar?.string, !text.isEmpty else { throw reader.error(item, "examples.\(key) 的每一项必须是非空字符串") }
+                return text
+            }
+            guard !items.isEmpty else { throw reader.error(value, "examples.\(key) 至少需要一例") }
+            return items
+        }
+        return RuleExamples(type: type, role: role, positive: try texts("positive"), negative: try texts("negative"))
     }
 
     private static func line(of error: YamlError) -> Int {

@@ -111,6 +111,21 @@ import Testing
         #expect(sharedEngine.detectContractType(in: "合作备忘录\n甲方：某甲") == .other)
     }
 
+    @Test func partiesDefineShortFormsAndDropTrailingDetails() {
+        let text = """
+            聘用协议
+            聘用单位：南昌赣江机电有限公司（以下简称“公司”）
+            受聘人：刘洋，身份证号码：11010519491231002X
+            出租人（以下简称甲方）：王五
+            一、公司可以根据生产需要调整刘洋的岗位。
+            """
+        let parties = sharedEngine.parties(in: text)
+        #expect(parties.map(\.name) == ["南昌赣江机电有限公司", "刘洋", "王五"])
+        #expect(parties.map(\.role).prefix(2) == [.employer, .employee])
+        let blocks = ReviewEngine.partyBlocks(ReviewText(text), clauses: Segmenter.clauses(of: ReviewText(text)), type: .employment)
+        #expect(blocks.map(\.alias) == ["公司", nil, "甲方"])
+    }
+
     @Test func partiesCarryRolesAndCreditCodes() {
         let text = "钢材购销合同\n甲方（需方）：重庆某某有限公司\n统一社会信用代码：91350100M000100Y43\n乙方（供方）：江苏某某有限公司\n第一条 标的"
         let parties = sharedEngine.parties(in: text)
@@ -169,6 +184,7 @@ actor EventLog {
         ("rules:\n  - id: x\n    category: c\n    level: LOW\n    title: t\n    summary: s\n    analysis: a\n    suggestion: g\n    any: ['违约金']\n    statutes: [civil-code:9999]\n", 10, "9999"),
         ("rules:\n  - id: x\n    colour: red\n", 3, "colour"),
         ("rules:\n  - id: x\n   bad: [\n", 3, "YAML"),
+        ("rules:\n  - id: x\n    category: c\n    level: LOW\n    title: t\n    summary: s\n    analysis: a\n    suggestion: g\n    any: ['违约金']\n    protects: [buyer]\n    examples: {type: lease, role: tenant, positive: [a], negative: [b]}\n", 11, "examples"),
     ])
     func badPlaybookNamesFileAndLine(yaml: String, line: Int, reasonContains: String) throws {
         let url = try directory(["bad.yaml": yaml])

@@ -41,6 +41,17 @@ import Testing
         #expect(abs(rates[3] - 0.3) < 1e-9 && abs(rates[4] - 0.125) < 1e-9)
     }
 
+    @Test func ratesInTenthsButNotInWords() {
+        let rates = Quantities.rates(in: SearchableText("按总价的三成支付；七成新设备一成不变，完成交付", base: 0)).map(\.value)
+        #expect(rates == [0.3])
+    }
+
+    @Test(arguments: [("自逾期之日起按年利率", 1.0), ("月利率2%（即年利率", 1.0), ("按月利率", 12.0), ("借款利息按日万分之", 365.0),
+                      ("利率为", 1.0)])
+    func ratePeriodIsTheNearestWordBefore(before: String, perYear: Double) {
+        #expect(Analyzers.periodsPerYear(before) == perYear)
+    }
+
     @Test func periodsIgnoreCalendarYears() {
         let text = SearchableText("期限为三年，自2025年7月1日起，试用期六个月，十五个工作日内", base: 0)
         let periods = Quantities.periods(in: text).map { "\($0.amount)\($0.unit.rawValue)" }

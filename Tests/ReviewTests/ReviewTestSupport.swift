@@ -11,8 +11,9 @@ func review(_ text: String, _ type: ContractType, _ role: Role, names: [String] 
     await sharedEngine.review(text: text, contractType: type, role: role, partyNames: names, progress: { _ in })
 }
 
-/// A small contract around `body`, with party blocks so designations map to roles.
-func contract(_ type: ContractType, _ body: String) -> String {
+/// A small contract around `body`, with party blocks so designations map to roles; with a dispute clause unless the
+/// test is about its absence.
+func contract(_ type: ContractType, _ body: String, disputeClause: Bool = true) -> String {
     let (first, second): (String, String) = switch type {
     case .purchase, .sales, .supply: ("甲方（买方）", "乙方（卖方）")
     case .service, .consulting: ("甲方（委托方）", "乙方（服务方）")
@@ -22,6 +23,7 @@ func contract(_ type: ContractType, _ body: String) -> String {
     case .loan: ("出借人（甲方）", "借款人（乙方）")
     case .other: ("甲方", "乙方")
     }
+    let disputes = disputeClause ? "\n\n第二条 争议解决\n因本合同发生的争议，由原告住所地人民法院管辖。" : ""
     return """
     测试合同
 
@@ -30,8 +32,5 @@ func contract(_ type: ContractType, _ body: String) -> String {
 
     第一条 约定事项
     \(body)
-
-    第二条 争议解决
-    因本合同发生的争议，由原告住所地人民法院管辖。
-    """
+    """ + disputes
 }
