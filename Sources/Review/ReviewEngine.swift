@@ -19,10 +19,22 @@ public struct ReviewEngine: Sendable {
         ContractTypeDetector.detect(in: text)
     }
 
+    /// The reviewer's role when only their name is known: the role of the party block bearing that name (the header,
+    /// "乙方（采购方）：某某公司", says which side it is). Nil when no block matches or its role is unclear.
+    public func detectRole(in text: String, partyNames: [String], contractType: ContractType? = nil) -> Role? {
+        let type = contractType ?? detectContractType(in: text)
+        return parties(in: text, type: type).first { party in
+            partyNames.contains { !$0.isEmpty && (party.name.contains($0) || $0.contains(party.name)) }
+        }?.role
+    }
+
     /// The parties named in the contract header, with their designation, name, likely role and credit code.
     public func parties(in text: String) -> [Party] {
+        parties(in: text, type: detectContractType(in: text))
+    }
+
+    private func parties(in text: String, type: ContractType) -> [Party] {
         let reviewText = ReviewText(text)
-        let type = detectContractType(in: text)
         return Self.partyBlocks(reviewText, clauses: Segmenter.clauses(of: reviewText), type: type).map {
             Party(designation: $0.designation, name: $0.name, role: $0.role, creditCode: $0.creditCode)
         }
@@ -355,22 +367,30 @@ enum RiskScore {
 
 /// Guesses the contract type from the title and the party designations.
 enum ContractTypeDetector {
+    /// Checked in order: the first entry with a word in the title wins ("财税顾问服务协议" is consulting, not service;
+    /// "委托加工协议" is a work contract, not a service).
     private static let titleWords: [(words: [String], type: ContractType)] = [
-        (["劳动合同", "聘用合同", "雇佣合同"], .employment),
-        (["保密协议", "保密合同", "保密承诺", "NDA"], .nda),
+        (["劳动合同", "聘用合同", "雇佣合同", "聘用协议", "劳动协议"], .employment),
+        (["保密", "商业秘密", "NDA"], .nda),
         (["借款", "借贷", "贷款合同"], .loan),
-        (["租赁"], .lease),
-        (["咨询"], .consulting),
+        (["租赁", "租用"], .lease),
+        (["咨询", "顾问"], .consulting),
+        (["加工", "承揽", "仓储", "保管", "运输", "建设工程", "施工"], .other),
         (["采购"], .purchase),
         (["供货", "供应"], .supply),
         (["买卖", "销售", "购销"], .sales),
-        (["服务", "运维", "技术开发", "外包"], .service),
+        (["服务", "运维", "技术开发", "外包", "推广", "委托"], .service),
     ]
 
+    /// The title: the first of the opening lines that names a contract ("合同编号：…" lines come before it at times).
+    private static func title(of text: String) -> String? {
+        text.split(whereSeparator: \.isNewline).lazy.map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.prefix(5)
+            .first { $0.count <= 40 && ["合同", "协议", "契约", "确认书", "承诺书"].contains(where: $0.contains) && !$0.contains("：") }
+    }
+
     static func detect(in text: String) -> ContractType {
-        let title = text.split(whereSeparator: \.isNewline).lazy
-            .map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty } ?? ""
-        if title.count <= 40, let match = titleWords.first(where: { entry in entry.words.contains { title.contains($0) } }) {
+        if let title = title(of: text), let match = titleWords.first(where: { entry in entry.words.contains { title.contains($0) } }) {
             return match.type
         }
         let head = String(text.prefix(1500))

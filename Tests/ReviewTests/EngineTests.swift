@@ -109,6 +109,16 @@ import Testing
         #expect(sharedEngine.detectContractType(in: "劳动合同书\n") == .employment)
         #expect(sharedEngine.detectContractType(in: "协议\n出借人：张三\n借款人：李四") == .loan)
         #expect(sharedEngine.detectContractType(in: "合作备忘录\n甲方：某甲") == .other)
+        #expect(sharedEngine.detectContractType(in: "合同编号：GW-01\n企业常年顾问服务协议\n") == .consulting)
+        #expect(sharedEngine.detectContractType(in: "零件委托加工协议\n定作人：某甲") == .other)
+        #expect(sharedEngine.detectContractType(in: "员工商业秘密保护协议\n") == .nda)
+    }
+
+    @Test func roleComesFromTheNamedPartysBlock() {
+        let text = "设备购销合同\n甲方（供货方）：深圳鼎新设备有限公司\n乙方（采购方）：广州云舟网络有限公司\n第一条 标的\n乙方购买设备。"
+        #expect(sharedEngine.detectRole(in: text, partyNames: ["广州云舟网络有限公司"]) == .buyer)
+        #expect(sharedEngine.detectRole(in: text, partyNames: ["深圳鼎新设备有限公司"]) == .seller)
+        #expect(sharedEngine.detectRole(in: text, partyNames: ["无关公司"]) == nil)
     }
 
     @Test func partiesDefineShortFormsAndDropTrailingDetails() {
