@@ -19,6 +19,7 @@ enum AnalyzerName: String, Sendable, CaseIterable {
     case shortInspection = "short_inspection"
     case prepayment = "prepayment"
     case courtConnection = "court_connection"
+    case liabilityCap = "liability_cap"
 }
 
 /// Evidence an analyzer found: the scalar range to quote, the party the term burdens, and a sentence for the finding.
@@ -154,6 +155,7 @@ struct Analyzers {
             case .shortInspection: shortInspection(sentence)
             case .prepayment: prepayment(sentence)
             case .courtConnection: courtConnection(sentence)
+            case .liabilityCap: liabilityCap(sentence)
             }
         }
     }
@@ -305,6 +307,24 @@ struct Analyzers {
             }
         }
         return best?.perYear ?? 1
+    }
+
+    /// "乙方累计赔偿责任不超过人民币一万元", "赔偿以合同总价的5%为限": a ceiling on damages far below the price. Caps
+    /// on 违约金 are not this: they limit a penalty, not the compensation of a loss.
+    private func liabilityCap(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["赔偿"]), sentence.contains(Self.capWords), !sentence.contains(["违约金", "滞纳金"]),
+              let price = facts.price, price > 0 else { return [] }
+        let ratio: Double
+        if let rate = Quantities.rates(in: sentence.searchable).first {
+            ratio = rate.value
+        } else if let cap = Quantities.money(in: sentence.searchable).map(\.cents).min() {
+            ratio = Double(cap) / Double(price)
+        } else {
+            return []
+        }
+        guard ratio < settings.liabilityCapRatio else { return [] }
+        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
+                            detail: "赔偿责任上限仅为合同价款\(Self.yuan(price))的\(Self.percent(ratio))")]
     }
 
     private func amountMismatch(_ sentence: Sentence) -> [AnalyzerHit] {

@@ -28,6 +28,8 @@ struct ReviewSettings: Sendable, Hashable {
     var depositRatioLimit = 0.2
     /// A daily late-payment or penalty rate above this fraction is far above market.
     var dailyRateLimit = 0.0005
+    /// A ceiling on damages below this share of the price leaves most of a loss uncompensated.
+    var liabilityCapRatio = 0.3
 
     /// 4×LPR, as a yearly fraction.
     var interestCap: Double { lprOneYearPercent * 4 / 100 }
@@ -324,7 +326,7 @@ struct Catalog: Sendable {
 
     private mutating func readSettings(_ node: Node, reader: inout NodeReader) throws {
         let fields = try reader.mapping(node, allowed: ["lpr_one_year_percent", "penalty_ratio_limit",
-                                                         "deposit_ratio_limit", "daily_rate_limit"])
+                                                         "deposit_ratio_limit", "daily_rate_limit", "liability_cap_ratio"])
         func number(_ key: String) throws -> Double? {
             guard let value = fields[key] else { return nil }
             guard let number = value.float ?? value.int.map(Double.init), number > 0 else {
@@ -336,6 +338,7 @@ struct Catalog: Sendable {
         if let value = try number("penalty_ratio_limit") { settings.penaltyRatioLimit = value }
         if let value = try number("deposit_ratio_limit") { settings.depositRatioLimit = value }
         if let value = try number("daily_rate_limit") { settings.dailyRateLimit = value }
+        if let value = try number("liability_cap_ratio") { settings.liabilityCapRatio = value }
     }
 
     private static let ruleKeys: Set<String> = [

@@ -35,7 +35,7 @@ enum PartyVocabulary {
         ("供应商", .seller), ("出售方", .seller), ("供货单位", .seller),
         ("委托方", .client), ("委托人", .client), ("委托单位", .client), ("客户", .client),
         ("服务方", .provider), ("受托方", .provider), ("受托人", .provider), ("咨询方", .provider), ("顾问方", .provider),
-        ("服务商", .provider), ("承接方", .provider), ("服务单位", .provider), ("受托单位", .provider),
+        ("服务商", .provider), ("承接方", .provider), ("服务单位", .provider), ("受托单位", .provider), ("开发方", .provider),
         ("出租方", .landlord), ("出租人", .landlord),
         ("承租方", .tenant), ("承租人", .tenant),
         ("用人单位", .employer), ("聘用单位", .employer), ("劳动者", .employee), ("员工", .employee), ("受聘人", .employee),
@@ -194,6 +194,10 @@ struct PartySides: Sendable, Hashable {
         }
         for (word, wordRole) in PartyVocabulary.roleWords where type.roles.contains(wordRole) {
             if wordRole == role { mine.insert(word) } else { theirs.insert(word) }
+        }
+        // A header whose other party line was not recognised ("开发方（乙方）：…") still names both sides.
+        for (one, other) in [("甲方", "乙方"), ("乙方", "甲方")] where mine.contains(one) && !mine.contains(other) {
+            theirs.insert(other)
         }
         if mine.isDisjoint(with: ["甲方", "乙方"]) && theirs.isDisjoint(with: ["甲方", "乙方"]) {
             for designation in ["甲方", "乙方"] {
