@@ -402,7 +402,8 @@ struct Analyzers {
     /// An end before its start in one sentence ("自2025年9月1日起至2025年6月30日止"), or against the contract term
     /// stated in another clause: a deadline after the term ends, or an end date before the term starts.
     private func dateOrder(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["年"]) else { return [] }
+        let againstTerm = facts.term != nil && sentence.contains(Self.performanceWords + Self.endWords)
+        guard sentence.contains(["年"]), againstTerm || sentence.contains(["至", "到", "—", "-", "~"]) else { return [] }
         let dates = Quantities.dates(in: sentence.searchable)
         for (start, end) in zip(dates, dates.dropFirst()) {
             let between = text.string(start.range.upperBound..<end.range.lowerBound)
@@ -533,12 +534,16 @@ struct Analyzers {
 
     static func day(_ date: DateMention) -> String { "\(date.year)年\(date.month)月\(date.day)日" }
 
+    /// "1,106,000元", "1,250.50元". Written by hand: a NumberFormatter per call cost more than the analyzers.
     static func yuan(_ cents: Int) -> String {
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.minimumFractionDigits = cents % 100 == 0 ? 0 : 2
-        formatter.maximumFractionDigits = 2
-        return (formatter.string(from: NSNumber(value: Double(cents) / 100)) ?? "\(cents / 100)") + "元"
+        var digits = String(abs(cents) / 100)
+        var grouped = ""
+        while digits.count > 3 {
+            grouped = "," + digits.suffix(3) + grouped
+            digits.removeLast(3)
+        }
+        let fraction = abs(cents) % 100 == 0 ? "" : "." + String(format: "%02d", abs(cents) % 100)
+        return (cents < 0 ? "-" : "") + digits + grouped + fraction + "元"
     }
 
     static func percent(_ fraction: Double) -> String { number((fraction * 10_000).rounded() / 100) + "%" }

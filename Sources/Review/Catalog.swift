@@ -128,6 +128,30 @@ enum LiteralGate {
         return groups.sorted { ($0.map(\.count).min() ?? 0) > ($1.map(\.count).min() ?? 0) }.prefix(2).map { $0 }
     }
 
+    /// `a|(b|c)|d` → [a, (b|c), d]: the alternatives at the top level of a pattern.
+    static func topLevelAlternatives(of pattern: String) -> [String] {
+        var parts: [String] = [], current = String.UnicodeScalarView()
+        var depth = 0, inClass = false, escaped = false
+        for scalar in pattern.unicodeScalars {
+            defer { escaped = !escaped && scalar == "\\" }
+            if !escaped {
+                switch scalar {
+                case "[": inClass = true
+                case "]": inClass = false
+                case "(" where !inClass: depth += 1
+                case ")" where !inClass: depth -= 1
+                case "|" where !inClass && depth == 0:
+                    parts.append(String(current))
+                    current = String.UnicodeScalarView()
+                    continue
+                default: break
+                }
+            }
+            current.append(scalar)
+        }
+        return parts + [String(current)]
+    }
+
     private static func matchingParen(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
         var depth = 0, index = start
         while index < scalars.count {
@@ -361,12 +385,18 @@ struct Catalog: Sendable {
                 return text
             }
         }
-        func patterns(_ key: String) throws -> [RulePattern] {
+        /// `splitting`: for keys where any one pattern suffices, a top-level `a|b|c` becomes three patterns, each with a
+        /// literal gate of its own; as one regex it has no gate and is run over the whole text.
+        func patterns(_ key: String, splitting: Bool = false) throws -> [RulePattern] {
             guard let value = fields[key] else { return [] }
             let items = value.scalar != nil ? [value] : try reader.sequence(value)
-            return try items.map { item in
+            return try items.flatMap { item in
                 guard let text = item.scalar?.string else { throw reader.error(item, "\(key) 的每一项必须是正则表达式字符串") }
-                do { return try RulePattern(text) } catch {
+                do {
+                    let whole = try RulePattern(text)
+                    let parts = LiteralGate.topLevelAlternatives(of: text)
+                    return splitting && parts.count > 1 ? try parts.map(RulePattern.init) : [whole]
+                } catch {
                     throw reader.error(item, "正则表达式无效 (invalid regex) \(text): \(error.localizedDescription)")
                 }
             }
@@ -399,9 +429,9 @@ struct Catalog: Sendable {
             throw reader.error(levelNode ?? node, "level 必须是 HIGH、MEDIUM 或 LOW")
         }
         var trigger = Trigger(
-            any: try patterns("any"), all: try patterns("all"), unless: try patterns("unless"),
-            unlessClause: try patterns("unless_clause"), unlessDocument: try patterns("unless_document"),
-            missing: try patterns("missing"))
+            any: try patterns("any"), all: try patterns("all"), unless: try patterns("unless", splitting: true),
+            unlessClause: try patterns("unless_clause", splitting: true),
+            unlessDocument: try patterns("unless_document", splitting: true), missing: try patterns("missing", splitting: true))
         if let value = fields["analyzer"] {
             guard let name = value.scalar.flatMap({ AnalyzerName(rawValue: $0.string) }) else {
                 throw reader.error(value, "未知的分析器 \(value.scalar?.string ?? "")；可用: "

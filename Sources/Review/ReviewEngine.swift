@@ -58,7 +58,7 @@ public struct ReviewEngine: Sendable {
         let sides = PartySides(blocks: blocks, type: type, role: role, partyNames: partyNames)
         let whole = SearchableText(text, base: 0)
         let facts = ContractFacts(
-            blocks: blocks, signatures: PartyExtractor.signatures(in: whole),
+            blocks: blocks, signatures: PartyExtractor.signatures(in: reviewText),
             price: Self.contractPrice(whole), term: Self.contractTerm(reviewText, clauses: clauses),
             hasDeposit: text.contains("定金"), hasPenalty: text.contains("违约金"))
         await progress(ReviewProgress(stage: .entities, fraction: 1))

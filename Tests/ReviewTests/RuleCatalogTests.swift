@@ -36,3 +36,10 @@ import Testing
         #expect(sharedEngine.catalog.settings.interestCap == 0.12)
     }
 }
+
+@Suite struct LiteralGateTests {
+    @Test func topLevelAlternativesKeepGroupsAndClassesWhole() {
+        #expect(LiteralGate.topLevelAlternatives(of: "含税|(甲|乙)方|[|]x|a\\|b") == ["含税", "(甲|乙)方", "[|]x", "a\\|b"])
+        #expect(LiteralGate.topLevelAlternatives(of: "单一") == ["单一"])
+    }
+}
