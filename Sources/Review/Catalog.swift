@@ -196,6 +196,8 @@ struct Trigger: Sendable {
     var unlessClause: [RulePattern] = []
     /// None may match anywhere in the contract.
     var unlessDocument: [RulePattern] = []
+    /// Each must match somewhere in the contract ("双方相互提供资料" for a one-sided NDA).
+    var allDocument: [RulePattern] = []
     /// Document rules: fire when none of these match anywhere in the contract.
     var missing: [RulePattern] = []
     /// A built-in analyzer whose hits are the evidence.
@@ -367,7 +369,7 @@ struct Catalog: Sendable {
 
     private static let ruleKeys: Set<String> = [
         "id", "types", "protects", "scope", "level", "category", "title", "summary", "analysis", "suggestion",
-        "statutes", "concern", "any", "all", "unless", "unless_clause", "unless_document", "missing", "analyzer",
+        "statutes", "concern", "any", "all", "unless", "unless_clause", "unless_document", "all_document", "missing", "analyzer",
         "burdens", "enabled", "examples",
     ]
 
@@ -431,7 +433,8 @@ struct Catalog: Sendable {
         var trigger = Trigger(
             any: try patterns("any"), all: try patterns("all"), unless: try patterns("unless", splitting: true),
             unlessClause: try patterns("unless_clause", splitting: true),
-            unlessDocument: try patterns("unless_document", splitting: true), missing: try patterns("missing", splitting: true))
+            unlessDocument: try patterns("unless_document", splitting: true), allDocument: try patterns("all_document"),
+            missing: try patterns("missing", splitting: true))
         if let value = fields["analyzer"] {
             guard let name = value.scalar.flatMap({ AnalyzerName(rawValue: $0.string) }) else {
                 throw reader.error(value, "未知的分析器 \(value.scalar?.string ?? "")；可用: "

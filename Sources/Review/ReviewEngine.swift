@@ -183,7 +183,8 @@ private struct ReviewSession {
             guard let evidence else { continue }
             guard trigger.all.allSatisfy({ gatePasses($0, range, bloom) && firstMatch($0, in: searchable) != nil }),
                   !trigger.unlessClause.contains(where: { gatePasses($0, range, bloom) && firstMatch($0, in: searchable) != nil }),
-                  !matchesDocument(trigger.unlessDocument) else { continue }
+                  !matchesDocument(trigger.unlessDocument), trigger.allDocument.allSatisfy({ matchesDocument([$0]) })
+            else { continue }
             let quote = Quote.range(around: evidence.range, in: text, clause: range)
             result.append(finding(rule, clauseID: clause.id, quote: quote, detail: evidence.detail))
         }
@@ -193,7 +194,7 @@ private struct ReviewSession {
     mutating func documentFindings() -> [Finding] {
         rules.filter { $0.scope == .document }.compactMap { rule in
             guard !rule.trigger.missing.isEmpty, !matchesDocument(rule.trigger.missing),
-                  rule.trigger.all.allSatisfy({ matchesDocument([$0]) }),
+                  (rule.trigger.all + rule.trigger.allDocument).allSatisfy({ matchesDocument([$0]) }),
                   !matchesDocument(rule.trigger.unlessDocument) else { return nil }
             return finding(rule, clauseID: "document", quote: nil, detail: "")
         }
