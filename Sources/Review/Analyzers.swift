@@ -128,6 +128,18 @@ struct Analyzers {
         return result
     }
 
+    /// The parts of a sentence between commas.
+    static func commaParts(of sentence: Sentence, in text: ReviewText) -> [Sentence] {
+        var parts: [Sentence] = []
+        var start = sentence.range.lowerBound
+        for index in sentence.range where text.scalars[index] == "，" || text.scalars[index] == "," || index == sentence.range.upperBound - 1 {
+            let part = text.trimmed(start..<(index + 1))
+            if !part.isEmpty { parts.append(Sentence(range: part, scalars: text.scalars[part])) }
+            start = index + 1
+        }
+        return parts
+    }
+
     /// The first party designation in a sentence: usually the one the sentence obliges.
     func firstParty(in sentence: Sentence) -> String? {
         let searchable = sentence.searchable

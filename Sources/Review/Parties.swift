@@ -30,9 +30,9 @@ enum PartyVocabulary {
     /// Role words that identify a side regardless of whether it is called 甲方 or 乙方.
     static let roleWords: [(word: String, role: Role)] = [
         ("买方", .buyer), ("买受人", .buyer), ("采购方", .buyer), ("采购人", .buyer), ("需方", .buyer), ("购买方", .buyer),
-        ("购货方", .buyer), ("订购方", .buyer), ("采购单位", .buyer),
+        ("购货方", .buyer), ("订购方", .buyer), ("采购单位", .buyer), ("购货单位", .buyer),
         ("卖方", .seller), ("出卖人", .seller), ("供货方", .seller), ("供方", .seller), ("供应方", .seller), ("销售方", .seller),
-        ("供应商", .seller), ("出售方", .seller), ("供货单位", .seller),
+        ("供应商", .seller), ("出售方", .seller), ("供货单位", .seller), ("销售单位", .seller),
         ("委托方", .client), ("委托人", .client), ("委托单位", .client), ("客户", .client),
         ("服务方", .provider), ("受托方", .provider), ("受托人", .provider), ("咨询方", .provider), ("顾问方", .provider),
         ("服务商", .provider), ("承接方", .provider), ("服务单位", .provider), ("受托单位", .provider), ("开发方", .provider),
@@ -153,10 +153,14 @@ enum PartyExtractor {
     }
 
     /// "某某有限公司（以下简称“公司”）" → ("某某有限公司", "公司"): the name proper, and the short form it defines.
+    /// "某某公司（甲方）" → ("某某公司", "甲方") as well.
     static func splitShortName(_ written: String) -> (name: String, shortName: String?) {
-        guard let open = written.lastIndex(where: { $0 == "（" || $0 == "(" }), written.last == "）" || written.last == ")",
-              let short = shortForm(in: String(written[written.index(after: open)..<written.index(before: written.endIndex)]))
+        guard let open = written.lastIndex(where: { $0 == "（" || $0 == "(" }), written.last == "）" || written.last == ")"
         else { return (written, nil) }
+        let bracket = String(written[written.index(after: open)..<written.index(before: written.endIndex)])
+        guard let short = PartyVocabulary.designations.contains(bracket) ? bracket : shortForm(in: bracket) else {
+            return (written, nil)
+        }
         return (written[..<open].trimmingCharacters(in: .whitespaces), short)
     }
 
@@ -202,9 +206,11 @@ struct PartySides: Sendable, Hashable {
         for (word, wordRole) in PartyVocabulary.roleWords where type.roles.contains(wordRole) {
             if wordRole == role { mine.insert(word) } else { theirs.insert(word) }
         }
-        // A header whose other party line was not recognised ("开发方（乙方）：…") still names both sides.
-        for (one, other) in [("甲方", "乙方"), ("乙方", "甲方")] where mine.contains(one) && !mine.contains(other) {
-            theirs.insert(other)
+        // A header whose other party line was not recognised ("开发方（乙方）：…", "购货单位：…（下称甲方）") still
+        // names both sides: the other of the pair belongs to the other side.
+        for (one, other) in [("甲方", "乙方"), ("乙方", "甲方")] {
+            if mine.contains(one) && !mine.contains(other) { theirs.insert(other) }
+            if theirs.contains(one) && !theirs.contains(other) && !mine.contains(other) { mine.insert(other) }
         }
         if mine.isDisjoint(with: ["甲方", "乙方"]) && theirs.isDisjoint(with: ["甲方", "乙方"]) {
             for designation in ["甲方", "乙方"] {

@@ -118,13 +118,17 @@ public struct ReviewEngine: Sendable {
     static func contractTerm(_ text: ReviewText, clauses: [(clause: Clause, range: Range<Int>)]) -> ContractTerm? {
         for entry in clauses where text.scalars[entry.range].containsScalars(of: "期") {
             for sentence in Analyzers.sentences(of: text, in: entry.range)
-            where sentence.contains(["期限", "有效期", "租赁期", "服务期"]) && !sentence.contains(otherPeriods) {
-                let dates = Quantities.dates(in: sentence.searchable)
+            where sentence.contains(["期限", "有效期", "租赁期", "服务期"]) {
+                // "期限二年，自…起至…止，其中试用期三个月": the parts about other periods are left out, not the sentence.
+                let parts = Analyzers.commaParts(of: sentence, in: text).filter { !$0.contains(otherPeriods) }
+                guard parts.contains(where: { $0.contains(["期限", "有效期", "租赁期", "服务期"]) }) else { continue }
+                let dates = parts.flatMap { Quantities.dates(in: $0.searchable) }
                 if dates.count >= 2 {
                     return ContractTerm(months: Analyzers.months(from: dates[0], to: dates[1]), start: dates[0], end: dates[1],
                                         sentence: sentence.range)
                 }
-                if let period = Quantities.periods(in: sentence.searchable).first(where: { $0.unit == .year || $0.unit == .month }) {
+                if let period = parts.lazy.flatMap({ Quantities.periods(in: $0.searchable) })
+                    .first(where: { $0.unit == .year || $0.unit == .month }) {
                     return ContractTerm(months: period.days / 30.4, start: dates.first, end: nil, sentence: sentence.range)
                 }
             }

@@ -55,6 +55,13 @@ import Testing
         #expect(!asA.findings.contains { $0.ruleID == "unilateral-termination" })
     }
 
+    @Test func anUnrecognisedPartyLineStillLeavesTheOtherDesignationToTheReviewer() async {
+        // 订货人 is no designation the engine knows; 供货单位 is, and its short form 乙方 leaves 甲方 to the buyer.
+        let text = "订货合同\n订货人：某甲商贸有限公司（下称甲方）\n供货单位：某乙食品厂（下称乙方）\n第一条 验收\n甲方收货后十日内未提出异议的，视为验收合格。"
+        let report = await review(text, .purchase, .buyer, names: ["某甲商贸有限公司"])
+        #expect(report.findings.contains { $0.ruleID == "deemed-acceptance" })
+    }
+
     @Test func summaryTextNamesTheReviewersSide() async {
         let text = contract(.lease, "乙方逾期支付租金的，每逾期一日按月租金的百分之三支付滞纳金。")
         let tenant = await review(text, .lease, .tenant)
