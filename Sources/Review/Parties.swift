@@ -138,11 +138,17 @@ enum PartyExtractor {
     private static let shortFormMarks = ["以下简称", "以下称", "下称", "简称", "称为"]
 
     /// The short form a bracket defines: "以下简称“公司”" → 公司, "以下简称甲方" → 甲方; nil when it defines none.
+    /// A bare quoted word defines one too: "（“服务商”）".
     static func shortForm(in bracket: String) -> String? {
-        guard let mark = shortFormMarks.first(where: bracket.contains),
-              let markRange = bracket.range(of: mark) else { return nil }
         let quotes = CharacterSet(charactersIn: "“”\"'‘’「」『』:： ")
-        let word = bracket[markRange.upperBound...].trimmingCharacters(in: quotes)
+        let word: String
+        if let mark = shortFormMarks.first(where: bracket.contains), let markRange = bracket.range(of: mark) {
+            word = bracket[markRange.upperBound...].trimmingCharacters(in: quotes)
+        } else if let first = bracket.first, "“\"「『".contains(first) {
+            word = bracket.trimmingCharacters(in: quotes)
+        } else {
+            return nil
+        }
         return (1...8).contains(word.count) ? word : nil
     }
 
