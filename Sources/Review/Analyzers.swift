@@ -358,13 +358,16 @@ struct Analyzers {
         lhs.upperBound <= rhs.lowerBound ? rhs.lowerBound - lhs.upperBound : max(0, lhs.lowerBound - rhs.upperBound)
     }
 
+    /// "全部价款", "全部服务费", "全部合同款项": all of the price, whatever the fee is called.
+    private static let wholePrice = CompiledRegex(fixed: "全部\\p{Han}{0,3}(?:款|费|价|租金|报酬)")
+
     private func prepayment(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["支付", "付清", "付款", "预付", "汇入", "转入", "汇至", "付至"]),
               sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"]),
-              !sentence.contains(["验收", "到货", "交付后", "交货后", "发货后", "收到货", "安装完", "上线", "保函", "担保"])
+              !sentence.contains(["验收", "到货", "交付后", "交货后", "发货后", "收到货物", "安装完", "上线", "保函", "担保"])
         else { return [] }
-        let full = sentence.contains(["全部价款", "全部合同价款", "全部货款", "全部款项", "全部合同款", "全部费用", "全额", "全款",
-                                      "一次性支付合同总价", "付清"])
+        let full = sentence.contains(["全额", "全款", "一次性支付合同总价", "付清"])
+            || (sentence.contains(["全部"]) && Self.wholePrice.firstMatch(in: sentence.searchable) != nil)
         let share = nonCapRates(sentence).map(\.value).max() ?? 0
         guard full || share >= 0.5 else { return [] }
         return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
