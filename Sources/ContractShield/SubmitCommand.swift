@@ -49,7 +49,12 @@ struct SubmitCommand: AsyncParsableCommand {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            print("无法读取文件 \(file)：\(error.localizedDescription)")
+            say("无法读取文件 \(file)：\(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+
+        if let problem = await api.unreachable() {
+            say("提交失败：无法连接服务器 \(api.base.absoluteString)：\(problem)")
             throw ExitCode.failure
         }
 
@@ -59,10 +64,10 @@ struct SubmitCommand: AsyncParsableCommand {
             taskID = try await api.upload(data, filename: url.lastPathComponent, contractType: type)
             let draft = try await api.postJSON("/api/v1/draft_roles", .object([("task_id", .integer(taskID))]))
             let typeLabel = draft["contract_type_label"]?.stringValue ?? draft["contract_type"]?.stringValue ?? "未知"
-            print("已上传 \(url.lastPathComponent)（\(data.count) 字节）→ 任务 #\(taskID)，合同类型：\(typeLabel)")
+            say("已上传 \(url.lastPathComponent)（\(data.count) 字节）→ 任务 #\(taskID)，合同类型：\(typeLabel)")
             if case .array(let parties)? = draft["parties"], !parties.isEmpty {
                 let names = parties.map { "\($0["designation"]?.stringValue ?? "")：\($0["name"]?.stringValue ?? "")" }
-                print("识别到的主体：\(names.joined(separator: "；"))")
+                say("识别到的主体：\(names.joined(separator: "；"))")
             }
             let confirmed = try await api.postJSON(
                 "/api/v1/confirm_roles", .object([("task_id", .integer(taskID)), ("role", .string(role))]))
@@ -70,11 +75,11 @@ struct SubmitCommand: AsyncParsableCommand {
             if case .array(let names)? = confirmed["party_names"], !names.isEmpty {
                 line += "（\(names.compactMap(\.stringValue).joined(separator: "、"))）"
             }
-            print(line)
+            say(line)
             let started = try await api.postJSON("/api/v1/review", .object([("task_id", .integer(taskID))]))
             run = started["run"]?.int64 ?? 1
         } catch {
-            print("提交失败：\(describe(error))")
+            say("提交失败：\(describe(error))")
             throw ExitCode.failure
         }
 
@@ -86,7 +91,7 @@ struct SubmitCommand: AsyncParsableCommand {
         do {
             result = try await api.get("/api/v1/review/\(taskID)")
         } catch {
-            print("读取审查结果失败：\(describe(error))")
+            say("读取审查结果失败：\(describe(error))")
             throw ExitCode.failure
         }
         printSummary(result)
@@ -97,25 +102,25 @@ struct SubmitCommand: AsyncParsableCommand {
                 let download = try await api.download("/api/v1/export/\(taskID)?format=\(format)")
                 let path = output ?? download.filename.map(Self.safeFilename) ?? "审查报告-\(taskID).\(format == "annotated" ? "docx" : format)"
                 try download.data.write(to: URL(fileURLWithPath: path))
-                print("已导出 \(format.uppercased())：\(path)（\(download.data.count) 字节）")
+                say("已导出 \(format.uppercased())：\(path)（\(download.data.count) 字节）")
             } catch {
-                print("导出失败：\(describe(error))")
+                say("导出失败：\(describe(error))")
                 throw ExitCode.failure
             }
         }
-        print("完整结果：\(api.base.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")))/app/#/task/\(taskID)")
+        say("完整结果：\(api.base.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")))/app/#/task/\(taskID)")
     }
 
     private func printSummary(_ result: JSONValue) {
         let summary = result["summary"] ?? .null
         func count(_ key: String) -> Int64 { summary[key]?.int64 ?? 0 }
-        print("")
-        print("总体评估：\(summary["overall_assessment"]?.stringValue ?? "—")　风险评分：\(summary["risk_score"]?.int64.map(String.init) ?? "—")/100")
-        print("风险：共 \(count("total_risks")) 项（高 \(count("high_risks"))，中 \(count("medium_risks"))，低 \(count("low_risks"))）")
+        say("")
+        say("总体评估：\(summary["overall_assessment"]?.stringValue ?? "—")　风险评分：\(summary["risk_score"]?.int64.map(String.init) ?? "—")/100")
+        say("风险：共 \(count("total_risks")) 项（高 \(count("high_risks"))，中 \(count("medium_risks"))，低 \(count("low_risks"))）")
         if case .array(let concerns)? = summary["key_concerns"], !concerns.isEmpty {
-            print("主要关注点：")
+            say("主要关注点：")
             for (index, concern) in concerns.enumerated() {
-                print("  \(index + 1). \(concern.stringValue ?? concern.serialized())")
+                say("  \(index + 1). \(concern.stringValue ?? concern.serialized())")
             }
         }
         guard case .array(let risks)? = result["risks"], !risks.isEmpty, top > 0 else { return }
@@ -124,8 +129,8 @@ struct SubmitCommand: AsyncParsableCommand {
             let (ra, rb) = (rank[a.element["risk_level"]?.stringValue ?? ""] ?? 3, rank[b.element["risk_level"]?.stringValue ?? ""] ?? 3)
             return ra != rb ? ra < rb : a.offset < b.offset
         }.map(\.element)
-        print("")
-        print("主要风险（前 \(min(top, ordered.count)) 项，共 \(ordered.count) 项）：")
+        say("")
+        say("主要风险（前 \(min(top, ordered.count)) 项，共 \(ordered.count) 项）：")
         let labels = ["HIGH": "高", "MEDIUM": "中", "LOW": "低"]
         for risk in ordered.prefix(top) {
             let level = labels[risk["risk_level"]?.stringValue ?? ""] ?? "?"
@@ -133,11 +138,11 @@ struct SubmitCommand: AsyncParsableCommand {
             if case .array(let numbers)? = risk["line_numbers"], !numbers.isEmpty {
                 lines = "（第 \(numbers.compactMap(\.int64).map(String.init).joined(separator: "、")) 行）"
             }
-            print("[\(level)] \(risk["title"]?.stringValue ?? "")\(lines)")
-            if let clause = risk["clause_text"]?.stringValue { print("    原文：\(Self.shorten(clause, 80))") }
-            if let suggestion = risk["suggestion"]?.stringValue { print("    建议：\(Self.shorten(suggestion, 120))") }
+            say("[\(level)] \(risk["title"]?.stringValue ?? "")\(lines)")
+            if let clause = risk["clause_text"]?.stringValue { say("    原文：\(Self.shorten(clause, 80))") }
+            if let suggestion = risk["suggestion"]?.stringValue { say("    建议：\(Self.shorten(suggestion, 120))") }
             if case .array(let statutes)? = risk["statutes"], !statutes.isEmpty {
-                print("    依据：\(statutes.compactMap { $0["statute_ref"]?.stringValue }.joined(separator: "、"))")
+                say("    依据：\(statutes.compactMap { $0["statute_ref"]?.stringValue }.joined(separator: "、"))")
             }
         }
     }
@@ -155,6 +160,21 @@ struct SubmitCommand: AsyncParsableCommand {
 }
 
 extension APIClient {
+    /// Why the server cannot be reached within `timeout`, or nil when it answers at all (any HTTP status).
+    /// The REST calls retry a refused connection until their long deadline; this fails fast instead.
+    func unreachable(timeout: Duration = .seconds(5)) async -> String? {
+        var root = base.absoluteString
+        while root.hasSuffix("/") { root.removeLast() }
+        let request = HTTPClientRequest(url: root + "/health")
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout.milliseconds)))
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            return nil
+        } catch {
+            return describe(error)
+        }
+    }
+
     /// GET of a file: its bytes and the name from `Content-Disposition` (RFC 6266 `filename*` preferred).
     func download(_ path: String) async throws -> (data: Data, filename: String?) {
         var root = base.absoluteString

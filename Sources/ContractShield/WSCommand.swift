@@ -53,14 +53,14 @@ extension WSCommand {
             let count = max(1, count)
             let pause = Duration.milliseconds(Int64(max(0, interval) * 1000))
             let results = ResultBox<[Double]>([])
-            print("连接 \(url)")
+            say("连接 \(url)")
             do {
                 let close = try await WebSocketClient.connect(
                     url: url, configuration: .init(maxFrameSize: 1 << 20), logger: quietLogger
                 ) { inbound, outbound, _ in
                     var frames = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                     guard let greeting = try await frames.next() else { return }
-                    print("← \(greeting.text)")
+                    say("← \(greeting.text)")
                     var rtts: [Double] = []
                     for index in 1...count {
                         let stamp = Int64(Date().timeIntervalSince1970 * 1000) + Int64(index)
@@ -68,16 +68,16 @@ extension WSCommand {
                         let clock = ContinuousClock()
                         let sent = clock.now
                         try await outbound.write(.text(ping))
-                        print("→ \(ping)")
+                        say("→ \(ping)")
                         while let frame = try await frames.next() {
                             let json = JSONValue.parse(frame.text)
                             guard json?["type"] == "pong", json?["timestamp"] == .integer(stamp) else {
-                                print("← \(frame.text)")
+                                say("← \(frame.text)")
                                 continue
                             }
                             let rtt = (clock.now - sent).milliseconds
                             rtts.append(rtt)
-                            print("← \(frame.text)  往返 \(String(format: "%.2f", rtt)) ms")
+                            say("← \(frame.text)  往返 \(String(format: "%.2f", rtt)) ms")
                             break
                         }
                         if index < count { try await Task.sleep(for: pause) }
@@ -86,16 +86,16 @@ extension WSCommand {
                 }
                 let rtts = await results.value
                 if rtts.count < count {
-                    print("连接在收到全部 pong 之前关闭\(close.map { "（代码 \($0.code)）" } ?? "")")
+                    say("连接在收到全部 pong 之前关闭\(close.map { "（代码 \($0.code)）" } ?? "")")
                     throw ExitCode.failure
                 }
                 let sorted = rtts.sorted()
-                print(String(format: "%d 个 pong，往返 最小 %.2f ms，平均 %.2f ms，最大 %.2f ms",
+                say(String(format: "%d 个 pong，往返 最小 %.2f ms，平均 %.2f ms，最大 %.2f ms",
                              rtts.count, sorted.first!, rtts.reduce(0, +) / Double(rtts.count), sorted.last!))
             } catch let error as ExitCode {
                 throw error
             } catch {
-                print("连接失败: \(describe(error))")
+                say("连接失败: \(describe(error))")
                 throw ExitCode.failure
             }
         }
@@ -122,35 +122,35 @@ extension WSCommand {
             }
             let outgoing = texts
             let echoed = ResultBox(0)
-            print("连接 \(url)")
+            say("连接 \(url)")
             do {
                 let close = try await WebSocketClient.connect(
                     url: url, configuration: .init(maxFrameSize: 1 << 20), logger: quietLogger
                 ) { inbound, outbound, _ in
                     var frames = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                     guard let welcome = try await frames.next() else { return }
-                    print("← \(welcome.text)")
+                    say("← \(welcome.text)")
                     if JSONValue.parse(welcome.text)?["type"] != "welcome" { return }
                     var count = 0
                     for text in outgoing {
                         try await outbound.write(.text(text))
-                        print("→ \(text)")
+                        say("→ \(text)")
                         guard let echo = try await frames.next() else { break }
-                        print("← \(echo.text)")
+                        say("← \(echo.text)")
                         if JSONValue.parse(echo.text)?["original_message"] == .string(text) { count += 1 }
                     }
                     await echoed.set(count)
                 }
                 let count = await echoed.value
                 if count < outgoing.count {
-                    print("只收到 \(count)/\(outgoing.count) 条回显\(close.map { "，连接关闭（代码 \($0.code)\($0.reason.map { " \($0)" } ?? "")）" } ?? "")")
+                    say("只收到 \(count)/\(outgoing.count) 条回显\(close.map { "，连接关闭（代码 \($0.code)\($0.reason.map { " \($0)" } ?? "")）" } ?? "")")
                     throw ExitCode.failure
                 }
-                print("收到全部 \(count) 条回显")
+                say("收到全部 \(count) 条回显")
             } catch let error as ExitCode {
                 throw error
             } catch {
-                print("连接失败: \(describe(error))")
+                say("连接失败: \(describe(error))")
                 throw ExitCode.failure
             }
         }
@@ -181,10 +181,10 @@ extension WSCommand {
                 let run = task["run"]?.int64 ?? 0
                 let status = task["status"]?.stringValue ?? ""
                 minRun = ["PENDING", "READY"].contains(status) ? run + 1 : max(run, 1)
-                print("任务 #\(taskID)：\(task["filename"]?.stringValue ?? "")，状态 \(status)")
-                if ["PENDING", "READY"].contains(status) { print("等待审查开始…") }
+                say("任务 #\(taskID)：\(task["filename"]?.stringValue ?? "")，状态 \(status)")
+                if ["PENDING", "READY"].contains(status) { say("等待审查开始…") }
             } catch {
-                print("无法读取任务 #\(taskID)：\(describe(error))")
+                say("无法读取任务 #\(taskID)：\(describe(error))")
                 throw ExitCode.failure
             }
             let watcher = ReviewWatcher(
@@ -342,7 +342,7 @@ final class ProgressBar: @unchecked Sendable {
                 lineOpen = true
             } else if stage != lastStage || percent == 100 {
                 let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-                print("[\(bar)] \(String(format: "%3d", percent))%  \(stage) \(label)  \(message)")
+                say("[\(bar)] \(String(format: "%3d", percent))%  \(stage) \(label)  \(message)")
             }
             lastStage = stage
         }
@@ -350,15 +350,15 @@ final class ProgressBar: @unchecked Sendable {
 
     func note(_ text: String) {
         lock.withLock {
-            if lineOpen { print(""); lineOpen = false }
-            print(text)
+            if lineOpen { say(""); lineOpen = false }
+            say(text)
             fflush(nil)
         }
     }
 
     func finish(_ event: JSONValue) {
         lock.withLock {
-            if lineOpen { print(""); lineOpen = false }
+            if lineOpen { say(""); lineOpen = false }
             fflush(nil)
         }
         if event["stage"] == "complete" {
@@ -381,6 +381,12 @@ actor ResultBox<Value: Sendable> {
     private(set) var value: Value
     init(_ value: Value) { self.value = value }
     func set(_ newValue: Value) { value = newValue }
+}
+
+/// Prints a line and flushes at once: output piped to a log or a test shows up as it happens.
+func say(_ line: String = "") {
+    print(line)
+    fflush(nil)
 }
 
 func describe(_ error: any Error) -> String {
