@@ -105,7 +105,7 @@ struct Analyzers {
         self.text = text
         self.facts = facts
         self.settings = settings
-        let terms = Set(PartyVocabulary.designations + sides.reviewerTerms + sides.counterpartyTerms)
+        let terms = Set(PartyVocabulary.designations + sides.reviewerTerms + sides.counterpartyTerms + PartySides.eitherSideTerms)
         partyWord = CompiledRegex(fixed: "(?:" + terms.sorted { ($0.count, $0) > ($1.count, $1) }
             .map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|") + ")")
     }

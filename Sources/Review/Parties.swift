@@ -189,7 +189,10 @@ enum PartyExtractor {
 
 /// Who is who in one review: the reviewer's own designations and the counterparty's.
 struct PartySides: Sendable, Hashable {
-    enum Side: Sendable { case reviewer, counterparty, other }
+    enum Side: Sendable { case reviewer, counterparty, either, other }
+
+    /// Words that put a duty on whichever side breaches ("任何一方违约的…"): such a clause binds the reviewer too.
+    static let eitherSideTerms = ["任何一方", "任一方", "违约方", "违约一方", "双方中任何一方"]
 
     /// Words designating the reviewer, longest first.
     let reviewerTerms: [String]
@@ -241,6 +244,7 @@ struct PartySides: Sendable, Hashable {
 
     func side(of term: String) -> Side {
         if reviewerTerms.contains(term) { return .reviewer }
+        if Self.eitherSideTerms.contains(term) { return .either }
         if counterpartyTerms.contains(term) { return .counterparty }
         return .other
     }

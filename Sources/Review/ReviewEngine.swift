@@ -179,7 +179,9 @@ private struct ReviewSession {
                 evidence = hits.first { hit in
                     guard let burdens = trigger.burdens else { return true }
                     guard let party = hit.party else { return false }
-                    return sides.side(of: party) == burdens
+                    let side = sides.side(of: party)
+                    // A duty on "either side" burdens the reviewer, never only the counterparty.
+                    return side == burdens || (side == .either && burdens == .reviewer)
                 }.map { ($0.range, $0.detail) }
             } else {
                 evidence = regexEvidence(rule, searchable: searchable, range: range, bloom: bloom).map { ($0, "") }
