@@ -17,8 +17,14 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
     @Option(help: "Directory for the database and uploaded files (env CONTRACTSHIELD_DATA_DIR)")
     var dataDir: String = Environment.value("DATA_DIR") ?? "./data"
 
-    @Option(help: "Database URL, e.g. sqlite:///var/lib/contractshield/db.sqlite; default: SQLite under --data-dir (env CONTRACTSHIELD_DATABASE)")
+    @Option(help: "Database URL: sqlite:///var/lib/contractshield/db.sqlite, or postgres://user:password@host:5432/db to run as one node of a cluster; default: SQLite under --data-dir (env CONTRACTSHIELD_DATABASE)")
     var database: String? = Environment.value("DATABASE")
+
+    @Option(help: "Directory for uploaded files, shared by every node of a cluster; default: <data-dir>/files (env CONTRACTSHIELD_FILES_DIR)")
+    var filesDir: String? = Environment.value("FILES_DIR")
+
+    @Option(help: "Seconds a node's claim on a review lasts unrenewed; a dead node's reviews restart on another node after this (env CONTRACTSHIELD_JOB_LEASE_SECONDS)")
+    var jobLeaseSeconds: Double = Environment.value("JOB_LEASE_SECONDS").flatMap(Double.init) ?? 30
 
     @Option(help: "trace, debug, info, notice, warning, error or critical (env CONTRACTSHIELD_LOG_LEVEL)")
     var logLevel: Logger.Level = Environment.value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info

@@ -7,21 +7,39 @@ public protocol AppArguments: Sendable {
     var port: Int { get }
     /// Where the database (by default) and uploaded files live.
     var dataDir: String { get }
-    /// `sqlite:///absolute/path.db`, `sqlite://relative/path.db`; nil means SQLite under `dataDir`.
+    /// `sqlite:///absolute/path.db`, `sqlite://relative/path.db`, or `postgres://user:password@host:port/db` for a
+    /// cluster of nodes sharing one PostgreSQL; nil means SQLite under `dataDir`.
     var database: String? { get }
+    /// Where uploaded files live; nil means `<dataDir>/files`. A cluster's nodes must all see the same directory.
+    var filesDir: String? { get }
+    /// How long a node's claim on a review lasts unrenewed: a dead node's reviews restart elsewhere after this.
+    var jobLeaseSeconds: Double { get }
+    /// Reviews this node runs at once; nil means one per core, 0 a node that serves clients but runs no reviews.
+    var jobConcurrency: Int? { get }
     var logLevel: Logger.Level { get }
     /// A directory of extra review rules (YAML) that add to or override the built-in catalog.
     var playbook: String? { get }
 }
 
+extension AppArguments {
+    public var filesDir: String? { nil }
+    public var jobLeaseSeconds: Double { 30 }
+    public var jobConcurrency: Int? { nil }
+}
+
 /// Where the task store lives, parsed from `--database`.
 enum DatabaseLocation: Equatable {
     case sqlite(path: String)
+    case postgres(url: String)
 
     /// Parses a database URL; nil for schemes we do not support.
     init?(url: String?, dataDir: String) {
         guard let url, !url.isEmpty else {
             self = .sqlite(path: URL(fileURLWithPath: dataDir).appendingPathComponent("contractshield.sqlite").path)
+            return
+        }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            self = .postgres(url: url)
             return
         }
         let prefix = "sqlite://"

@@ -15,19 +15,33 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
     logger.logLevel = arguments.logLevel
 
     guard let location = DatabaseLocation(url: arguments.database, dataDir: arguments.dataDir) else {
-        throw ConfigurationError(description: "unsupported --database URL \(arguments.database ?? ""): use sqlite:///path/to/file.db")
+        throw ConfigurationError(description: "unsupported --database URL \(arguments.database ?? ""): use sqlite:///path/to/file.db or postgres://user:password@host:port/db")
     }
+    guard arguments.jobLeaseSeconds > 0 else {
+        throw ConfigurationError(description: "--job-lease-seconds must be positive, got \(arguments.jobLeaseSeconds)")
+    }
+    // A cluster (PostgreSQL) also gets the database's announcements: other nodes' events and claimable jobs.
     let store: any TaskStore
+    let changes: (any ChangeFeed)?
     switch location {
     case .sqlite(let path):
         store = try await SQLiteTaskStore.open(path: path, logger: logger)
+        changes = nil
+    case .postgres(let url):
+        let postgres = try await PostgresTaskStore.open(url: url, logger: logger)
+        logger.info("joining the cluster on PostgreSQL", metadata: ["node": "\(postgres.node)"])
+        (store, changes) = (postgres, postgres)
     }
     try await store.migrate()
-    let files = try FileStore(root: URL(fileURLWithPath: arguments.dataDir).appendingPathComponent("files", isDirectory: true))
+    let files = try FileStore(root: URL(fileURLWithPath: arguments.filesDir
+        ?? URL(fileURLWithPath: arguments.dataDir).appendingPathComponent("files", isDirectory: true).path))
     let engine = try ReviewEngine(playbook: arguments.playbook.map { URL(fileURLWithPath: $0, isDirectory: true) })
     let hub = ProgressHub()
     let jobs = ReviewJobRunner(
-        store: store, hub: hub, engine: engine, logger: logger, concurrency: ProcessInfo.processInfo.activeProcessorCount)
+        store: store, hub: hub, engine: engine, logger: logger,
+        concurrency: arguments.jobConcurrency ?? ProcessInfo.processInfo.activeProcessorCount,
+        lease: .milliseconds(Int64(arguments.jobLeaseSeconds * 1000)), changes: changes)
+    let clusterFeed = changes.map { ClusterEventFeed(hub: hub, store: store, changes: $0, logger: logger) }
 
     let router = Router(context: BasicRequestContext.self)
     router.middlewares.add(JSONErrorMiddleware())
@@ -54,7 +68,8 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
             configuration: .init(
                 ws: .init(maxFrameSize: WebSocketRoutes.maxMessageSize, autoPing: .enabled(timePeriod: .seconds(30))))),
         configuration: .init(address: .hostname(arguments.host, port: arguments.port), serverName: "ContractShield"),
-        services: [StoreLifecycle(store: store), jobs, ReportCacheSweeper(cache: reports)],
+        services: [StoreLifecycle(store: store), jobs, ReportCacheSweeper(cache: reports)]
+            + (clusterFeed.map { [ClusterFeedService(feed: $0)] } ?? []),
         logger: logger)
 }
 
@@ -65,6 +80,15 @@ private struct StoreLifecycle: Service {
     func run() async throws {
         try? await gracefulShutdown()
         try await store.close()
+    }
+}
+
+/// Runs the cluster's event feed until shutdown.
+private struct ClusterFeedService: Service {
+    let feed: ClusterEventFeed
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await feed.run() }
     }
 }
 

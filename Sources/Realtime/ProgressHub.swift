@@ -47,6 +47,11 @@ public final class ProgressHub: Sendable {
         state.withLock { $0.subscribers[taskID]?.count ?? 0 }
     }
 
+    /// The tasks that have subscribers now (a cluster feed catches these up after missing announcements).
+    public func watchedTaskIDs() -> [Int64] {
+        state.withLock { Array($0.subscribers.keys) }
+    }
+
     private func remove(taskID: Int64, id: Int) {
         state.withLock { state in
             state.subscribers[taskID]?[id] = nil

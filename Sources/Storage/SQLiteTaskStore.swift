@@ -3,12 +3,16 @@ import Logging
 import NIOCore
 import SQLiteNIO
 
-/// The default store: one SQLite file in WAL mode.
+/// The default store: one SQLite file in WAL mode, used by one process.
 ///
 /// Every write is a single SQL statement (events get their `seq` in the INSERT itself and a trigger records the
 /// stage on the task), so no transaction spans an `await` and concurrent jobs cannot interleave half-done writes.
+/// Leases need no expiry here: only this process uses the file, so a task it is not running was left by a
+/// process that is gone.
 public final class SQLiteTaskStore: TaskStore {
     private let connection: SQLiteConnection
+    /// Who holds the leases this instance takes: a previous process's leases are stale by construction.
+    private let node = UUID().uuidString
 
     /// Opens (creating if needed) the database file at `path`.
     public static func open(path: String, logger: Logger) async throws -> SQLiteTaskStore {
@@ -84,6 +88,7 @@ public final class SQLiteTaskStore: TaskStore {
             END
             """,
         ],
+        ["ALTER TABLE tasks ADD COLUMN lease_owner TEXT"],
     ]
 
     public func migrate() async throws {
@@ -109,30 +114,25 @@ public final class SQLiteTaskStore: TaskStore {
 
     // MARK: Tasks
 
-    private static let taskColumns = """
-        id, status, contract_type, role, party_names, filename, file_sha256, file_size, source_format,
-        stage, progress, run, result, error, owner, created_at, updated_at
-        """
-
     public func createTask(_ task: NewTask) async throws -> TaskRecord {
         let now = Date().timeIntervalSince1970
         let rows = try await connection.query(
             """
             INSERT INTO tasks (status, contract_type, filename, file_sha256, file_size, source_format, text, pages,
                                owner, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \(Self.taskColumns)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \(taskColumns)
             """,
             [
                 .text(TaskStatus.pending.rawValue), .optionalText(task.contractType), .text(task.filename),
                 .text(task.file.sha256), .integer(task.file.size), .text(task.sourceFormat), .text(task.text),
                 .text(task.pagesJSON), .optionalText(task.owner), .float(now), .float(now),
             ])
-        return try Self.taskRecord(rows.first.orThrow())
+        return try TaskRecord(row: rows.first.orThrow())
     }
 
     public func task(id: Int64) async throws -> TaskRecord? {
-        let rows = try await connection.query("SELECT \(Self.taskColumns) FROM tasks WHERE id = ?", [.integer(Int(id))])
-        return try rows.first.map(Self.taskRecord)
+        let rows = try await connection.query("SELECT \(taskColumns) FROM tasks WHERE id = ?", [.integer(Int(id))])
+        return try rows.first.map(TaskRecord.init(row:))
     }
 
     public func text(ofTask id: Int64) async throws -> TaskText? {
@@ -154,9 +154,9 @@ public final class SQLiteTaskStore: TaskStore {
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let total = try await connection.query("SELECT COUNT(*) AS n FROM tasks \(filter)", binds)
         let rows = try await connection.query(
-            "SELECT \(Self.taskColumns) FROM tasks \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
+            "SELECT \(taskColumns) FROM tasks \(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
             binds + [.integer(query.limit), .integer(query.offset)])
-        return TaskPage(tasks: try rows.map(Self.taskRecord), total: Int(total.first?.column("n")?.integer ?? 0))
+        return TaskPage(tasks: try rows.map(TaskRecord.init(row:)), total: Int(total.first?.column("n")?.integer ?? 0))
     }
 
     public func confirmRole(taskID: Int64, role: String, contractType: String?, partyNames: [String]) async throws -> TaskRecord? {
@@ -165,136 +165,105 @@ public final class SQLiteTaskStore: TaskStore {
             """
             UPDATE tasks SET role = ?, contract_type = COALESCE(?, contract_type), party_names = ?,
                 status = CASE status WHEN 'PENDING' THEN 'READY' ELSE status END, updated_at = ?
-            WHERE id = ? AND status <> 'PROCESSING' RETURNING \(Self.taskColumns)
+            WHERE id = ? AND status <> 'PROCESSING' RETURNING \(taskColumns)
             """,
             [.text(role), .optionalText(contractType), .text(names), .float(Date().timeIntervalSince1970), .integer(Int(taskID))])
-        return try rows.first.map(Self.taskRecord)
+        return try rows.first.map(TaskRecord.init(row:))
     }
 
     public func startRun(taskID: Int64) async throws -> TaskRecord? {
         let rows = try await connection.query(
             """
             UPDATE tasks SET status = 'PROCESSING', run = run + 1, stage = NULL, progress = NULL, result = NULL,
-                error = NULL, updated_at = ?
-            WHERE id = ? AND status IN ('READY', 'COMPLETED', 'FAILED') RETURNING \(Self.taskColumns)
+                error = NULL, lease_owner = NULL, updated_at = ?
+            WHERE id = ? AND status IN ('READY', 'COMPLETED', 'FAILED') RETURNING \(taskColumns)
             """,
             [.float(Date().timeIntervalSince1970), .integer(Int(taskID))])
-        return try rows.first.map(Self.taskRecord)
+        return try rows.first.map(TaskRecord.init(row:))
     }
 
-    public func resumeRun(taskID: Int64) async throws -> TaskRecord? {
+    public func claimJob(excluding running: Set<Int64>, lease: Duration) async throws -> TaskRecord? {
         let rows = try await connection.query(
             """
-            UPDATE tasks SET run = run + 1, stage = NULL, progress = NULL, updated_at = ?
-            WHERE id = ? AND status = 'PROCESSING' RETURNING \(Self.taskColumns)
+            UPDATE tasks SET run = run + EXISTS (SELECT 1 FROM events e WHERE e.task_id = tasks.id AND e.run = tasks.run),
+                stage = NULL, progress = NULL, lease_owner = ?, updated_at = ?
+            WHERE id = (SELECT id FROM tasks WHERE status = 'PROCESSING' AND id NOT IN (SELECT value FROM json_each(?))
+                        ORDER BY id LIMIT 1)
+            RETURNING \(taskColumns)
             """,
-            [.float(Date().timeIntervalSince1970), .integer(Int(taskID))])
-        return try rows.first.map(Self.taskRecord)
+            [.text(node), .float(Date().timeIntervalSince1970), .text(Self.jsonArray(running))])
+        return try rows.first.map(TaskRecord.init(row:))
     }
 
-    public func unfinishedTasks() async throws -> [TaskRecord] {
-        let rows = try await connection.query(
-            "SELECT \(Self.taskColumns) FROM tasks WHERE status = 'PROCESSING' ORDER BY id")
-        return try rows.map(Self.taskRecord)
+    /// Nothing expires in one process, so there is nothing to renew.
+    public func renewLeases(of taskIDs: [Int64], lease: Duration) async throws {}
+
+    public func releaseLeases(of taskIDs: [Int64]) async throws {
+        _ = try await connection.query(
+            "UPDATE tasks SET lease_owner = NULL WHERE lease_owner = ? AND id IN (SELECT value FROM json_each(?))",
+            [.text(node), .text(Self.jsonArray(taskIDs))])
     }
 
     public func complete(taskID: Int64, resultJSON: String) async throws {
-        _ = try await connection.query(
-            "UPDATE tasks SET status = 'COMPLETED', result = ?, error = NULL, updated_at = ? WHERE id = ?",
-            [.text(resultJSON), .float(Date().timeIntervalSince1970), .integer(Int(taskID))])
+        try await fenced(taskID, "UPDATE tasks SET status = 'COMPLETED', result = ?, error = NULL, updated_at = ?", [
+            .text(resultJSON), .float(Date().timeIntervalSince1970),
+        ])
     }
 
     public func fail(taskID: Int64, message: String) async throws {
-        _ = try await connection.query(
-            "UPDATE tasks SET status = 'FAILED', error = ?, updated_at = ? WHERE id = ?",
-            [.text(message), .float(Date().timeIntervalSince1970), .integer(Int(taskID))])
+        try await fenced(taskID, "UPDATE tasks SET status = 'FAILED', error = ?, updated_at = ?", [
+            .text(message), .float(Date().timeIntervalSince1970),
+        ])
+    }
+
+    /// Runs an UPDATE of one task only if no other instance holds it.
+    private func fenced(_ taskID: Int64, _ update: String, _ binds: [SQLiteData]) async throws {
+        let rows = try await connection.query(
+            update + " WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ?) RETURNING id",
+            binds + [.integer(Int(taskID)), .text(node)])
+        guard !rows.isEmpty else { throw LeaseLost(taskID: taskID) }
+    }
+
+    private static func jsonArray(_ ids: some Sequence<Int64>) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 
     // MARK: Events
-
-    private static let eventColumns = "task_id, seq, run, kind, stage, progress, message, payload, created_at"
 
     public func appendEvent(taskID: Int64, _ draft: EventDraft) async throws -> StoredEvent {
         let rows = try await connection.query(
             """
             INSERT INTO events (task_id, seq, run, kind, stage, progress, message, payload, created_at)
             SELECT t.id, COALESCE((SELECT MAX(seq) FROM events WHERE task_id = t.id), 0) + 1, t.run, ?, ?, ?, ?, ?, ?
-            FROM tasks t WHERE t.id = ?
-            RETURNING \(Self.eventColumns)
+            FROM tasks t WHERE t.id = ? AND (t.lease_owner IS NULL OR t.lease_owner = ?)
+            RETURNING \(eventColumns)
             """,
             [
                 .text(draft.kind.rawValue), .text(draft.stage), .integer(draft.progress), .text(draft.message),
-                .optionalText(draft.payloadJSON), .float(Date().timeIntervalSince1970), .integer(Int(taskID)),
+                .optionalText(draft.payloadJSON), .float(Date().timeIntervalSince1970), .integer(Int(taskID)), .text(node),
             ])
-        return try Self.event(rows.first.orThrow())
+        guard let row = rows.first else { throw LeaseLost(taskID: taskID) }
+        return try StoredEvent(row: row)
     }
 
     public func events(taskID: Int64, after seq: Int64) async throws -> [StoredEvent] {
         let rows = try await connection.query(
-            "SELECT \(Self.eventColumns) FROM events WHERE task_id = ? AND seq > ? ORDER BY seq",
+            "SELECT \(eventColumns) FROM events WHERE task_id = ? AND seq > ? ORDER BY seq",
             [.integer(Int(taskID)), .integer(Int(seq))])
-        return try rows.map(Self.event)
+        return try rows.map(StoredEvent.init(row:))
     }
 
     public func latestEvent(taskID: Int64) async throws -> StoredEvent? {
         let rows = try await connection.query(
-            "SELECT \(Self.eventColumns) FROM events WHERE task_id = ? ORDER BY seq DESC LIMIT 1", [.integer(Int(taskID))])
-        return try rows.first.map(Self.event)
-    }
-
-    // MARK: Rows
-
-    private static func taskRecord(_ row: SQLiteRow) throws -> TaskRecord {
-        let names = row.column("party_names")?.string.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
-        return TaskRecord(
-            id: Int64(try row.required("id").integer.orThrow()),
-            status: try TaskStatus(rawValue: row.required("status").string.orThrow()).orThrow(),
-            contractType: row.column("contract_type")?.string,
-            role: row.column("role")?.string,
-            partyNames: names ?? [],
-            filename: row.column("filename")?.string ?? "",
-            file: StoredFile(sha256: row.column("file_sha256")?.string ?? "", size: Int(row.column("file_size")?.integer ?? 0)),
-            sourceFormat: row.column("source_format")?.string ?? "text",
-            stage: row.column("stage")?.string,
-            progress: row.column("progress")?.integer.map { Int($0) },
-            run: Int(row.column("run")?.integer ?? 0),
-            resultJSON: row.column("result")?.string,
-            errorMessage: row.column("error")?.string,
-            owner: row.column("owner")?.string,
-            createdAt: Date(timeIntervalSince1970: row.column("created_at")?.double ?? 0),
-            updatedAt: Date(timeIntervalSince1970: row.column("updated_at")?.double ?? 0))
-    }
-
-    private static func event(_ row: SQLiteRow) throws -> StoredEvent {
-        StoredEvent(
-            taskID: Int64(try row.required("task_id").integer.orThrow()),
-            seq: Int64(try row.required("seq").integer.orThrow()),
-            run: Int(row.column("run")?.integer ?? 0),
-            kind: try EventKind(rawValue: row.required("kind").string.orThrow()).orThrow(),
-            stage: row.column("stage")?.string ?? "",
-            progress: Int(row.column("progress")?.integer ?? 0),
-            message: row.column("message")?.string ?? "",
-            payloadJSON: row.column("payload")?.string,
-            createdAt: Date(timeIntervalSince1970: row.column("created_at")?.double ?? 0))
+            "SELECT \(eventColumns) FROM events WHERE task_id = ? ORDER BY seq DESC LIMIT 1", [.integer(Int(taskID))])
+        return try rows.first.map(StoredEvent.init(row:))
     }
 }
 
-/// A row or value the schema guarantees was missing: the database was changed behind our back.
-public struct StoreCorruption: Error, CustomStringConvertible {
-    public var description: String { "the database returned a row that does not match the schema" }
-}
-
-extension Optional {
-    fileprivate func orThrow() throws -> Wrapped {
-        guard let value = self else { throw StoreCorruption() }
-        return value
-    }
-}
-
-extension SQLiteRow {
-    fileprivate func required(_ name: String) throws -> SQLiteData {
-        try column(name).orThrow()
-    }
+extension SQLiteRow: StoreRow {
+    func string(_ column: String) -> String? { self.column(column)?.string }
+    func integer(_ column: String) -> Int64? { self.column(column)?.integer.map(Int64.init) }
+    func double(_ column: String) -> Double? { self.column(column)?.double }
 }
 
 extension SQLiteData {

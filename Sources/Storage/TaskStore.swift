@@ -124,9 +124,12 @@ public struct TaskQuery: Sendable {
     }
 }
 
-/// Tasks, their texts, results and progress events. SQLite today; PostgreSQL implements the same protocol.
+/// Tasks, their texts, results and progress events: `SQLiteTaskStore` (one process) or `PostgresTaskStore` (a cluster).
+///
+/// Each store instance is one *node*: it holds the leases of the jobs it claims, and a task another node holds is
+/// fenced off from its writes (`appendEvent`, `complete`, `fail` throw `LeaseLost`).
 public protocol TaskStore: Sendable {
-    /// Creates or upgrades the schema; safe to call on every start.
+    /// Creates or upgrades the schema; safe to call on every start, from any number of nodes at once.
     func migrate() async throws
     /// Fails when the database cannot be reached (for `/health`).
     func ping() async throws
@@ -141,20 +144,67 @@ public protocol TaskStore: Sendable {
     /// moves PENDING to READY. Returns nil when the task does not exist or is PROCESSING.
     func confirmRole(taskID: Int64, role: String, contractType: String?, partyNames: [String]) async throws -> TaskRecord?
 
-    /// Atomically moves a READY, COMPLETED or FAILED task to PROCESSING and starts a new run.
+    /// Atomically moves a READY, COMPLETED or FAILED task to PROCESSING and starts a new run, unclaimed.
     /// Returns nil when the task is not in one of those states.
     func startRun(taskID: Int64) async throws -> TaskRecord?
-    /// Every task left PROCESSING (by a crash or a restart), oldest first.
-    func unfinishedTasks() async throws -> [TaskRecord]
-    /// Starts a new run of a task a previous process left PROCESSING; nil when it is no longer PROCESSING.
-    func resumeRun(taskID: Int64) async throws -> TaskRecord?
+
+    /// Claims one PROCESSING task that no live job runs, leasing it to this node for `lease`, oldest first.
+    ///
+    /// A task is free when nobody holds it, when its lease expired (PostgreSQL: its node stopped renewing), or —
+    /// SQLite, one process — when it is not in `running`. If the claimed run already has events (its previous holder
+    /// died or handed it back mid-run), a new run starts so that progress never goes backwards within a run; `seq`
+    /// keeps growing. Nil when there is nothing to claim.
+    func claimJob(excluding running: Set<Int64>, lease: Duration) async throws -> TaskRecord?
+    /// Extends this node's leases on the tasks it is running.
+    func renewLeases(of taskIDs: [Int64], lease: Duration) async throws
+    /// Hands tasks back at once (graceful shutdown, or a finished job), so any node may claim them.
+    func releaseLeases(of taskIDs: [Int64]) async throws
 
     /// Appends an event to the task's current run, assigning the next `seq`, and records its stage and progress on the task.
+    /// Throws `LeaseLost` when another node holds the task.
     func appendEvent(taskID: Int64, _ draft: EventDraft) async throws -> StoredEvent
     /// Events with `seq > after`, in order.
     func events(taskID: Int64, after seq: Int64) async throws -> [StoredEvent]
     func latestEvent(taskID: Int64) async throws -> StoredEvent?
 
+    /// Records the result; throws `LeaseLost` when another node holds the task.
     func complete(taskID: Int64, resultJSON: String) async throws
+    /// Records the failure; throws `LeaseLost` when another node holds the task.
     func fail(taskID: Int64, message: String) async throws
+}
+
+/// This node no longer holds the task (its lease expired and another node claimed it), so its job must stop writing.
+public struct LeaseLost: Error, CustomStringConvertible {
+    public let taskID: Int64
+    public var description: String { "task \(taskID) is now held by another node" }
+}
+
+/// The database could not be reached (PostgreSQL restarting, the network down); the statement may or may not
+/// have taken effect, and trying again later may succeed.
+public struct StoreUnavailable: Error, CustomStringConvertible {
+    public let underlying: any Error
+    public var description: String { "the database is unreachable: \(String(reflecting: underlying))" }
+}
+
+/// Which announcements a `ChangeFeed` consumer wants.
+public enum ChangeTopic: Sendable {
+    /// Every appended event, as `eventAppended`.
+    case events
+    /// Tasks that became claimable, as `jobsAvailable`.
+    case jobs
+}
+
+/// Something another node did, as the database announced it.
+public enum StoreChange: Sendable, Hashable {
+    /// Listening (re)started. Announcements made while not listening are lost, so consumers catch up from the store.
+    case listening
+    case eventAppended(taskID: Int64, seq: Int64)
+    case jobsAvailable
+}
+
+/// Announcements of writes made by any node of a cluster (PostgreSQL `LISTEN/NOTIFY`).
+public protocol ChangeFeed: Sendable {
+    /// Calls `body` with each change of `topic`, in the order the database sent them, until the calling task is
+    /// cancelled; reconnects after a failure and says `.listening` each time it is listening again.
+    func watch(_ topic: ChangeTopic, _ body: @Sendable (StoreChange) async -> Void) async
 }

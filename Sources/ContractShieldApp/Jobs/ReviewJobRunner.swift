@@ -4,65 +4,133 @@ import Realtime
 import Review
 import ServiceLifecycle
 import Storage
+import Synchronization
 
 /// Runs reviews in the background: the one writer of a task's progress.
 ///
-/// Each event is appended to the store first (which gives it its `seq`) and then published to the hub, so a
-/// client that replays from the store and then listens live sees every event exactly once. On start it re-runs
-/// every task a previous process left PROCESSING; on shutdown it stops between events and leaves the task
-/// PROCESSING, so the next start resumes it.
+/// Jobs are claimed from the store (`TaskStore.claimJob`) rather than handed over in memory, so one code path serves
+/// a single SQLite process and a PostgreSQL cluster: `submit` and the cluster's job announcements only wake the
+/// runner, which claims while it has a free slot. It renews its leases while the jobs run and hands them back when
+/// they end; on graceful shutdown it interrupts its jobs between events and hands them back at once, so another node
+/// (or the next start) runs them again from the start as a new run. A node that dies keeps its leases until they
+/// expire; then any node claims those jobs. Each event is appended to the store first (which gives it its `seq`);
+/// with one process the runner then publishes it to the hub, on a cluster every node's `ClusterEventFeed` publishes
+/// it from the store — this node's own jobs included, so nothing is published twice.
 final class ReviewJobRunner: Service {
     private let store: any TaskStore
-    private let hub: ProgressHub
     private let engine: ReviewEngine
     private let logger: Logger
     private let concurrency: Int
-    private let queue: AsyncStream<Int64>
-    private let enqueue: AsyncStream<Int64>.Continuation
+    private let lease: Duration
+    private let changes: (any ChangeFeed)?
+    private let publish: @Sendable (StoredEvent) -> Void
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    /// The tasks this node is reviewing now: never claimed twice here, and the leases the heartbeat renews.
+    private let running = Mutex<Set<Int64>>([])
 
-    init(store: any TaskStore, hub: ProgressHub, engine: ReviewEngine, logger: Logger, concurrency: Int) {
+    /// - Parameters:
+    ///   - concurrency: reviews run at once; 0 makes a node that serves clients but runs no reviews.
+    ///   - lease: how long a claim lasts unrenewed; a dead node's jobs wait this long before another node takes them.
+    ///   - changes: the cluster's announcements, nil for a single process.
+    init(store: any TaskStore, hub: ProgressHub, engine: ReviewEngine, logger: Logger, concurrency: Int, lease: Duration,
+         changes: (any ChangeFeed)?) {
         self.store = store
-        self.hub = hub
         self.engine = engine
         self.logger = logger
-        self.concurrency = max(1, concurrency)
-        (queue, enqueue) = AsyncStream.makeStream(of: Int64.self)
+        self.concurrency = max(0, concurrency)
+        self.lease = lease
+        self.changes = changes
+        if changes == nil {
+            self.publish = { hub.publish($0) }
+        } else {
+            self.publish = { _ in }
+        }
+        (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        // The first claim round picks up whatever a previous process left PROCESSING.
+        wake.yield()
     }
 
-    /// Queues a task that `TaskStore.startRun` has just moved to PROCESSING.
+    /// Wakes the runner to claim a task that `TaskStore.startRun` has just moved to PROCESSING.
     func submit(taskID: Int64) {
-        enqueue.yield(taskID)
+        logger.trace("review submitted", metadata: ["task_id": "\(taskID)"])
+        wake.yield()
     }
 
     func run() async throws {
-        for task in try await store.unfinishedTasks() {
-            guard let resumed = try await store.resumeRun(taskID: task.id) else { continue }
-            logger.info("re-running a review the previous process left unfinished",
-                        metadata: ["task_id": "\(resumed.id)", "run": "\(resumed.run)"])
-            submit(taskID: resumed.id)
+        guard concurrency > 0 else {
+            // A service that returns early would stop the whole application.
+            try? await gracefulShutdown()
+            return
         }
-        await withGracefulShutdownHandler {
+        // Graceful shutdown cancels the jobs (they stop between two events) and the loops below.
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                for _ in 0..<concurrency {
-                    group.addTask {
-                        for await taskID in self.queue {
-                            guard !Task.isCancelled else { return }
-                            await self.review(taskID: taskID)
-                        }
+                group.addTask { await self.keepLeases() }
+                if let changes = self.changes {
+                    group.addTask { await changes.watch(.jobs) { _ in self.wake.yield() } }
+                }
+                for await _ in self.wakeups {
+                    while let task = await self.claimNext() {
+                        group.addTask { await self.runJob(task) }
                     }
                 }
+                group.cancelAll()
             }
-        } onGracefulShutdown: {
-            self.enqueue.finish()
         }
     }
 
-    private func review(taskID: Int64) async {
-        let progress = ProgressRecorder(taskID: taskID, store: store, hub: hub)
+    /// Claims one job if a slot is free.
+    private func claimNext() async -> TaskRecord? {
+        let busy = running.withLock { $0 }
+        guard busy.count < concurrency, !Task.isCancelled else { return nil }
         do {
-            guard let task = try await store.task(id: taskID), task.status == .processing,
-                let text = try await store.text(ofTask: taskID)
-            else { return }
+            guard let task = try await store.claimJob(excluding: busy, lease: lease) else { return nil }
+            running.withLock { _ = $0.insert(task.id) }
+            return task
+        } catch {
+            logger.warning("could not claim a review", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Renews the leases of running jobs well before they expire, and looks for jobs whose holder stopped renewing.
+    private func keepLeases() async {
+        while (try? await Task.sleep(for: lease / 3)) != nil {
+            let held = running.withLock { Array($0) }
+            do {
+                try await store.renewLeases(of: held, lease: lease)
+            } catch {
+                logger.warning("could not renew review leases", metadata: ["error": "\(error)"])
+            }
+            wake.yield()
+        }
+    }
+
+    private func runJob(_ task: TaskRecord) async {
+        if task.run > 1 {
+            logger.info("running a review another node or process left unfinished",
+                        metadata: ["task_id": "\(task.id)", "run": "\(task.run)"])
+        }
+        await review(task)
+        running.withLock { _ = $0.remove(task.id) }
+        // Even when the job was cancelled by shutdown, the hand-back must reach the store: run it outside the job's task.
+        await Task { [store, logger] in
+            do {
+                try await store.releaseLeases(of: [task.id])
+            } catch {
+                logger.warning("could not hand a review back; it is claimable once its lease expires",
+                               metadata: ["task_id": "\(task.id)", "error": "\(error)"])
+            }
+        }.value
+        wake.yield()
+    }
+
+    private func review(_ task: TaskRecord) async {
+        let taskID = task.id
+        let progress = ProgressRecorder(taskID: taskID, store: store, publish: publish, patience: lease)
+        do {
+            guard let text = try await store.text(ofTask: taskID) else { return }
             try await progress.emit(.queued, 0, "审查任务已开始")
             try await progress.emit(.extracting, 10, "正在读取合同文本...")
             let role = task.role.flatMap(Role.init(rawValue:)) ?? .partyA
@@ -74,7 +142,7 @@ final class ReviewJobRunner: Service {
             }
             try Task.checkCancellation()
             let result = String(decoding: try JSONEncoder.wire.encode(report), as: UTF8.self)
-            try await store.complete(taskID: taskID, resultJSON: result)
+            try await progress.retrying { try await self.store.complete(taskID: taskID, resultJSON: result) }
             let payload = JSONValue.object([
                 ("summary", JSONValue.trusted(String(decoding: try JSONEncoder.wire.encode(report.summary), as: UTF8.self))),
                 ("risk_count", .integer(Int64(report.findings.count))),
@@ -84,7 +152,12 @@ final class ReviewJobRunner: Service {
                                             payloadJSON: payload.serialized()))
             logger.info("review complete", metadata: ["task_id": "\(taskID)", "risks": "\(report.findings.count)"])
         } catch is CancellationError {
-            logger.info("review interrupted by shutdown; it resumes on the next start", metadata: ["task_id": "\(taskID)"])
+            logger.info("review interrupted by shutdown; handed back to be run again", metadata: ["task_id": "\(taskID)"])
+        } catch let lost as LeaseLost {
+            logger.warning("review abandoned: \(lost)", metadata: ["task_id": "\(taskID)"])
+        } catch let unavailable as StoreUnavailable {
+            // The database stayed away longer than the lease: whoever claims the task next runs it again.
+            logger.error("review abandoned: \(unavailable)", metadata: ["task_id": "\(taskID)"])
         } catch {
             logger.error("review failed", metadata: ["task_id": "\(taskID)", "error": "\(error)"])
             let message = "审查失败: 服务器内部错误"
@@ -98,13 +171,16 @@ final class ReviewJobRunner: Service {
 private actor ProgressRecorder {
     let taskID: Int64
     let store: any TaskStore
-    let hub: ProgressHub
+    let publish: @Sendable (StoredEvent) -> Void
+    /// How long a write keeps retrying while the database is unreachable; past the lease, the task is someone else's.
+    let patience: Duration
     private(set) var current = 0
 
-    init(taskID: Int64, store: any TaskStore, hub: ProgressHub) {
+    init(taskID: Int64, store: any TaskStore, publish: @escaping @Sendable (StoredEvent) -> Void, patience: Duration) {
         self.taskID = taskID
         self.store = store
-        self.hub = hub
+        self.publish = publish
+        self.patience = patience
     }
 
     /// Stage messages and the share of the bar each engine stage fills.
@@ -133,8 +209,23 @@ private actor ProgressRecorder {
     }
 
     private func append(_ draft: EventDraft) async throws {
-        let event = try await store.appendEvent(taskID: taskID, draft)
-        hub.publish(event)
+        let event = try await retrying { try await self.store.appendEvent(taskID: self.taskID, draft) }
+        publish(event)
+    }
+
+    /// Rides out a database restart: retries while the store is unreachable, up to `patience`. A retried append
+    /// whose first attempt did commit stores the event twice under consecutive `seq`s — a repeat, never a gap.
+    func retrying<Result: Sendable>(_ write: @Sendable () async throws -> Result) async throws -> Result {
+        let deadline = ContinuousClock.now + patience
+        var pause = Duration.milliseconds(50)
+        while true {
+            do {
+                return try await write()
+            } catch is StoreUnavailable where ContinuousClock.now + pause < deadline {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(1))
+            }
+        }
     }
 }
 
