@@ -393,6 +393,7 @@ func describe(_ error: any Error) -> String {
     if let failure = error as? APIClient.Failure { return failure.description }
     let text = String(describing: error)
     if text.contains("Connection refused") { return "连接被拒绝（服务器未运行或地址有误）" }
+    if text.contains("upgrade failed") { return "WebSocket 握手被拒绝（缺少或错误的 --token？）" }
     if text.contains("connectTimeout") || text.contains("timed out") { return "连接超时" }
     return text
 }

@@ -13,10 +13,19 @@ function initialToken() {
   }
 }
 
-const token = initialToken();
+let token = initialToken();
 
 export function authToken() {
   return token;
+}
+
+/** Sets the API key for this tab (the key prompt shown after a 401). */
+export function setAuthToken(value) {
+  token = value || '';
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch { /* storage unavailable: keep it in memory */ }
 }
 
 export class ApiError extends Error {
@@ -38,6 +47,7 @@ function headers(extra = {}) {
 async function failure(response) {
   let body = null;
   try { body = await response.json(); } catch { /* not JSON */ }
+  if (response.status === 401) window.dispatchEvent(new CustomEvent('contractshield:unauthorized'));
   const message = body && typeof body.message === 'string' ? body.message : `请求失败（HTTP ${response.status}）`;
   return new ApiError(message, response.status, body && body.code, body);
 }

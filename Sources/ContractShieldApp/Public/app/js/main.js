@@ -1,5 +1,5 @@
 // ContractShield web app: hash routes #/ (upload), #/tasks (list), #/task/{id} (roles → progress → result).
-import { api } from './api.js';
+import { api, authToken, setAuthToken } from './api.js';
 import { h, clear, announce } from './dom.js';
 import { uploadView } from './upload.js';
 import { taskListView } from './tasks.js';
@@ -45,6 +45,26 @@ async function render() {
 
 let renderedOnce = false;
 window.addEventListener('hashchange', render);
+
+/** The server wants an API key: ask for it once, above the current view, then reload the view. */
+window.addEventListener('contractshield:unauthorized', () => {
+  if (document.getElementById('key-form')) return;
+  const input = h('input', { type: 'password', id: 'api-key', autocomplete: 'off', required: true, 'aria-describedby': 'api-key-hint' });
+  const form = h('form', { id: 'key-form', class: 'card key-form', role: 'alert' },
+    h('h2', {}, authToken() ? 'API 密钥无效' : '需要 API 密钥'),
+    h('p', { id: 'api-key-hint', class: 'hint' }, '此服务器要求 API 密钥（由管理员用 contractshield keys add 生成）。密钥只保存在当前标签页。'),
+    h('div', { class: 'field' }, h('label', { for: 'api-key' }, 'API 密钥'), input),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, '保存并重试')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!input.value.trim()) return;
+    setAuthToken(input.value.trim());
+    form.remove();
+    render();
+  });
+  main.prepend(form);
+  input.focus();
+});
 window.addEventListener('error', (event) => {
   main.prepend(h('p', { class: 'notice error', role: 'alert' }, `页面出错：${event.message}`));
 });
