@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .executableTarget(
@@ -37,7 +38,10 @@ let package = Package(
                 "Review", "Ingest", "Reports", "Storage", "Realtime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Public")]
@@ -73,7 +77,11 @@ let package = Package(
         ),
         .testTarget(name: "ReviewTests", dependencies: ["Review"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Review"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Review"], exclude: ["Scripts"]),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Review", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["Scripts"]
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(
             name: "ContractShieldAppTests",

@@ -3,6 +3,8 @@ import ContractShieldApp
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// `contractshield serve`: every option can also come from `CONTRACTSHIELD_<NAME>` in the environment.
 struct ServeCommand: AsyncParsableCommand, AppArguments {
@@ -17,8 +19,8 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
     @Option(help: "Directory for the database and uploaded files (env CONTRACTSHIELD_DATA_DIR)")
     var dataDir: String = Environment.value("DATA_DIR") ?? "./data"
 
-    @Option(help: "Database URL: sqlite:///var/lib/contractshield/db.sqlite, or postgres://user:password@host:5432/db to run as one node of a cluster; default: SQLite under --data-dir (env CONTRACTSHIELD_DATABASE)")
-    var database: String? = Environment.value("DATABASE")
+    @Option(name: .customLong("database"), help: "Database URL: sqlite:///var/lib/contractshield/db.sqlite, or postgres://user:password@host:5432/db to run as one node of a cluster; default: SQLite under --data-dir (env CONTRACTSHIELD_DATABASE)")
+    var databaseOption: String = Environment.value("DATABASE") ?? ""
 
     @Option(help: "Directory for uploaded files, shared by every node of a cluster; default: <data-dir>/files (env CONTRACTSHIELD_FILES_DIR)")
     var filesDir: String? = Environment.value("FILES_DIR")
@@ -29,20 +31,87 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
     @Option(help: "trace, debug, info, notice, warning, error or critical (env CONTRACTSHIELD_LOG_LEVEL)")
     var logLevel: Logger.Level = Environment.value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
 
-    @Option(help: "Directory of extra review rules in YAML that add to or override the built-in catalog (env CONTRACTSHIELD_PLAYBOOK)")
-    var playbook: String? = Environment.value("PLAYBOOK")
+    @Option(name: .customLong("playbook"), help: "Directory of extra review rules in YAML that add to or override the built-in catalog (env CONTRACTSHIELD_PLAYBOOK)")
+    var playbookOption: String = Environment.value("PLAYBOOK") ?? ""
+
+    @Option(help: "Largest upload in MB (env CONTRACTSHIELD_MAX_UPLOAD_MB)")
+    var maxUploadMb: Int = Environment.value("MAX_UPLOAD_MB").flatMap(Int.init) ?? 50
+
+    @Option(help: "WebSocket messages a connection may send per second (env CONTRACTSHIELD_WS_RATE)")
+    var wsRate: Double = Environment.value("WS_RATE").flatMap(Double.init) ?? 20
+
+    @Option(help: "Burst of WebSocket messages a connection may save up (env CONTRACTSHIELD_WS_BURST)")
+    var wsBurst: Int = Environment.value("WS_BURST").flatMap(Int.init) ?? 40
+
+    @Option(help: "Open WebSocket connections allowed in all (env CONTRACTSHIELD_MAX_CONNECTIONS)")
+    var maxConnections: Int = Environment.value("MAX_CONNECTIONS").flatMap(Int.init) ?? 60_000
+
+    @Option(name: .customLong("max-connections-per-ip"), help: "Open WebSocket connections allowed from one address (env CONTRACTSHIELD_MAX_CONNECTIONS_PER_IP)")
+    var maxConnectionsPerIP: Int = Environment.value("MAX_CONNECTIONS_PER_IP").flatMap(Int.init) ?? 1_000
+
+    @Option(help: "Comma-separated origins allowed besides this host and localhost; * allows any (env CONTRACTSHIELD_ALLOWED_ORIGINS)")
+    var allowedOrigins: String = Environment.value("ALLOWED_ORIGINS") ?? ""
+
+    @Option(name: .customLong("api-keys-file"), help: "API key file; when set every API call and WebSocket needs a key (env CONTRACTSHIELD_API_KEYS_FILE)")
+    var apiKeysFileOption: String = Environment.value("API_KEYS_FILE") ?? ""
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain for HTTPS/WSS (env CONTRACTSHIELD_TLS_CERT)")
+    var tlsCertOption: String = Environment.value("TLS_CERT") ?? ""
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS/WSS (env CONTRACTSHIELD_TLS_KEY)")
+    var tlsKeyOption: String = Environment.value("TLS_KEY") ?? ""
+
+    @Flag(help: "Mount the raw echo route /ws/conformance for the Autobahn test suite")
+    var conformance = false
+
+    var database: String? { databaseOption.isEmpty ? nil : databaseOption }
+    var playbook: String? { playbookOption.isEmpty ? nil : playbookOption }
+
+    var security: SecuritySettings {
+        var settings = SecuritySettings()
+        settings.maxUploadBytes = maxUploadMb * 1024 * 1024
+        settings.messagesPerSecond = wsRate
+        settings.messageBurst = wsBurst
+        settings.maxConnections = maxConnections
+        settings.maxConnectionsPerIP = maxConnectionsPerIP
+        settings.allowedOrigins = allowedOrigins.split(separator: ",").map(String.init)
+        settings.apiKeysFile = apiKeysFileOption.isEmpty ? nil : apiKeysFileOption
+        settings.tlsCertificate = tlsCertOption.isEmpty ? nil : tlsCertOption
+        settings.tlsKey = tlsKeyOption.isEmpty ? nil : tlsKeyOption
+        settings.conformanceEcho = conformance
+        return settings
+    }
+
+    func validate() throws {
+        if tlsCertOption.isEmpty != tlsKeyOption.isEmpty { throw ValidationError("--tls-cert and --tls-key go together") }
+        if maxUploadMb < 1 { throw ValidationError("--max-upload-mb must be at least 1") }
+    }
 
     func run() async throws {
-        let app = try await buildApplication(self)
-        try await app.runService()
+        let (app, connections) = try await buildServer(self)
+        // On SIGINT/SIGTERM, first tell every WebSocket client the server is going away (1001), then stop
+        // gracefully; running reviews are handed back and resume at the next start.
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: app.logger))
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        try await withThrowingDiscardingTaskGroup { tasks in
+            tasks.addTask {
+                for await _ in signals {
+                    await connections.closeAll()
+                    await group.triggerGracefulShutdown()
+                    return
+                }
+            }
+            try await group.run()
+            tasks.cancelAll()
+        }
     }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// Reads `CONTRACTSHIELD_<NAME>` settings.
-enum Environment {
-    static func value(_ name: String) -> String? {
+public enum Environment {
+    public static func value(_ name: String) -> String? {
         ProcessInfo.processInfo.environment["CONTRACTSHIELD_\(name)"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }

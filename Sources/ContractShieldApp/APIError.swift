@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Realtime
+import Storage
 
 /// A REST failure as PROTOCOL.md shapes it: `{"error":true,"message":"中文说明","status_code":400,"code":"MACHINE_CODE"}`.
 struct APIError: Error, HTTPResponseError {
@@ -79,5 +80,14 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 extension JSONValue {
     func response(status: HTTPResponse.Status = .ok) -> Response {
         Response.json(self, status: status)
+    }
+}
+
+extension TaskStore {
+    /// The task, if it exists and the caller's API key may see it (every task, when keys are off);
+    /// throws the protocol's 404 otherwise, so another key's task looks exactly like a missing one.
+    func ownedTask(id: Int64, by owner: String?) async throws -> TaskRecord {
+        guard let task = try await task(id: id), owner == nil || task.owner == owner else { throw APIError.taskNotFound(id) }
+        return task
     }
 }

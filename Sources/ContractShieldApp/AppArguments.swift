@@ -19,6 +19,33 @@ public protocol AppArguments: Sendable {
     var logLevel: Logger.Level { get }
     /// A directory of extra review rules (YAML) that add to or override the built-in catalog.
     var playbook: String? { get }
+    /// WebSocket and connection limits, Origin allow-list, API keys and TLS.
+    var security: SecuritySettings { get }
+}
+
+/// The guide's security and performance advice, made configurable (`contractshield serve --help`).
+public struct SecuritySettings: Sendable {
+    /// Largest upload accepted (413 beyond it); PROTOCOL.md's 50 MB by default.
+    public var maxUploadBytes = 50 * 1024 * 1024
+    /// Inbound WebSocket messages a connection may send per second, and the burst it may save up.
+    public var messagesPerSecond: Double = 20
+    public var messageBurst: Int = 40
+    /// Open WebSocket connections allowed in all, and from one client address; beyond them the handshake is refused.
+    public var maxConnections: Int = 60_000
+    public var maxConnectionsPerIP: Int = 1_000
+    /// A reader whose socket accepts nothing for this long is closed with 1008.
+    public var writeTimeout: Duration = .seconds(10)
+    /// Origins allowed besides the server's own host and localhost; `*` allows any.
+    public var allowedOrigins: [String] = []
+    /// File of hashed API keys (`contractshield keys add`); when set, every API call and handshake needs a key.
+    public var apiKeysFile: String?
+    /// PEM certificate chain and private key; when both are set the server speaks HTTPS and WSS only.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    /// Mounts the raw echo route `/ws/conformance` for the Autobahn test suite.
+    public var conformanceEcho = false
+
+    public init() {}
 }
 
 extension AppArguments {

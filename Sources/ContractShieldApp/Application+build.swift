@@ -1,8 +1,12 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
+import HummingbirdWSCompression
 import Ingest
 import Logging
+import NIOSSL
 import Realtime
 import Reports
 import Review
@@ -11,6 +15,14 @@ import Storage
 
 /// Builds the whole server from its arguments; `contractshield serve` and the tests call this same function.
 public func buildApplication(_ arguments: some AppArguments) async throws -> some ApplicationProtocol {
+    try await buildServer(arguments).application
+}
+
+/// The application and its open WebSocket connections, which `contractshield serve` closes with 1001 before
+/// it stops the server (HummingbirdWebSocket itself would close them with 1000).
+public func buildServer(_ arguments: some AppArguments) async throws
+    -> (application: some ApplicationProtocol, connections: ConnectionRegistry)
+{
     var logger = Logger(label: "contractshield")
     logger.logLevel = arguments.logLevel
 
@@ -43,13 +55,24 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
         lease: .milliseconds(Int64(arguments.jobLeaseSeconds * 1000)), changes: changes)
     let clusterFeed = changes.map { ClusterEventFeed(hub: hub, store: store, changes: $0, logger: logger) }
 
-    let router = Router(context: BasicRequestContext.self)
+    let security = arguments.security
+    let origins = OriginPolicy(allowed: security.allowedOrigins)
+    let authenticator = try security.apiKeysFile.map { try APIKeyAuthenticator(file: APIKeyFile(path: $0)) }
+
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(OriginMiddleware(policy: origins))
     router.middlewares.add(JSONErrorMiddleware())
     router.middlewares.add(LogRequestsMiddleware(.debug))
+    if let authenticator { router.middlewares.add(APIKeyMiddleware(authenticator: authenticator)) }
+    let metrics = AppMetrics()
     WebAppFiles.add(to: router)
     ServiceController(store: store).addRoutes(to: router)
+    MetricsController(metrics: metrics, hub: hub, store: store).addRoutes(to: router)
     let api = router.group("api/v1")
-    TaskController(store: store, files: files, extractor: Extractor(), engine: engine, jobs: jobs).addRoutes(to: api)
+    TaskController(
+        store: store, files: files, extractor: Extractor(limits: IngestLimits(maxFileBytes: security.maxUploadBytes)),
+        engine: engine, jobs: jobs, maxUploadBytes: security.maxUploadBytes
+    ).addRoutes(to: api)
     let reports = try ReportCache(
         directory: URL(fileURLWithPath: arguments.dataDir).appendingPathComponent("reports", isDirectory: true),
         lifetime: ReportCache.defaultLifetime)
@@ -57,20 +80,38 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
     ExportController(store: store, exporter: exporter, batches: ExportBatches(exporter: exporter, logger: logger))
         .addRoutes(to: api)
 
-    let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+    // Handshakes pass the same checks as REST calls, then the connection caps, before any upgrade.
+    let webSocketRouter = Router(context: AppWebSocketContext.self)
+    webSocketRouter.middlewares.add(OriginMiddleware(policy: origins))
+    webSocketRouter.middlewares.add(JSONErrorMiddleware())
     webSocketRouter.middlewares.add(LogRequestsMiddleware(.debug))
-    WebSocketRoutes(store: store, hub: hub).addRoutes(to: webSocketRouter)
+    if let authenticator { webSocketRouter.middlewares.add(APIKeyMiddleware(authenticator: authenticator)) }
+    let connections = ConnectionRegistry(maxConnections: security.maxConnections, maxPerAddress: security.maxConnectionsPerIP)
+    webSocketRouter.middlewares.add(ConnectionLimitMiddleware(registry: connections))
+    WebSocketRoutes(
+        store: store, hub: hub, rate: MessageRate(perSecond: security.messagesPerSecond, burst: security.messageBurst),
+        writeTimeout: security.writeTimeout, metrics: metrics
+    ).addRoutes(to: webSocketRouter, conformanceEcho: security.conformanceEcho)
 
-    return Application(
+    var server = HTTPServerBuilder.http1WebSocketUpgrade(
+        webSocketRouter: webSocketRouter,
+        configuration: .init(
+            ws: .init(
+                maxFrameSize: ClientConnection.maxMessageSize,
+                extensions: [.perMessageDeflate(maxDecompressedFrameSize: ClientConnection.maxMessageSize)],
+                autoPing: .enabled(timePeriod: .seconds(30)))))
+    if let certificate = security.tlsCertificate, let key = security.tlsKey {
+        server = try .tls(server, tlsConfiguration: TLSFiles.serverConfiguration(certificate: certificate, key: key))
+    }
+
+    let application = Application(
         router: router,
-        server: .http1WebSocketUpgrade(
-            webSocketRouter: webSocketRouter,
-            configuration: .init(
-                ws: .init(maxFrameSize: WebSocketRoutes.maxMessageSize, autoPing: .enabled(timePeriod: .seconds(30))))),
+        server: server,
         configuration: .init(address: .hostname(arguments.host, port: arguments.port), serverName: "ContractShield"),
         services: [StoreLifecycle(store: store), jobs, ReportCacheSweeper(cache: reports)]
             + (clusterFeed.map { [ClusterFeedService(feed: $0)] } ?? []),
         logger: logger)
+    return (application, connections)
 }
 
 /// Closes the store after everything that uses it has stopped (services stop in reverse order).
@@ -100,6 +141,19 @@ private struct ReportCacheSweeper: Service {
         while !Task.isShuttingDownGracefully {
             cache.sweep()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
+        }
+    }
+}
+
+/// The server's TLS identity, from PEM files.
+enum TLSFiles {
+    static func serverConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey))
+        } catch {
+            throw ConfigurationError(description: "cannot load --tls-cert \(certificate) / --tls-key \(key): \(error)")
         }
     }
 }

@@ -8,12 +8,11 @@ struct UploadForm {
     var content: Data
     var contractType: String?
 
-    /// Largest accepted file, from PROTOCOL.md.
-    static let maxFileBytes = 50 * 1024 * 1024
     /// Room for the multipart framing and the small text fields around the file.
     static let framingAllowance = 64 * 1024
 
-    static func parse(_ request: Request) async throws -> UploadForm {
+    static func parse(_ request: Request, maxFileBytes: Int) async throws -> UploadForm {
+        let tooLarge = APIError(.contentTooLarge, "FILE_TOO_LARGE", "文件超过 \(maxFileBytes.formattedSize) 上限")
         guard let contentType = request.headers[.contentType], let boundary = boundary(in: contentType) else {
             throw APIError(.badRequest, "INVALID_UPLOAD", "请使用 multipart/form-data 上传文件（字段名 file）")
         }
@@ -40,10 +39,6 @@ struct UploadForm {
             filename: name.isEmpty ? "contract" : String(name.prefix(255)),
             content: file.body,
             contractType: typeField?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty)
-    }
-
-    private static var tooLarge: APIError {
-        APIError(.contentTooLarge, "FILE_TOO_LARGE", "文件超过 50 MB 上限")
     }
 
     private static func boundary(in contentType: String) -> String? {
@@ -119,4 +114,11 @@ private struct MultipartParts {
 
 extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+extension Int {
+    /// A byte count as users read it: "50 MB", "512 KB".
+    var formattedSize: String {
+        self >= 1 << 20 ? "\(self >> 20) MB" : "\(Swift.max(1, self >> 10)) KB"
+    }
 }

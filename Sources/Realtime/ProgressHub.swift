@@ -10,6 +10,8 @@ public final class ProgressHub: Sendable {
     /// How many events a subscriber may have queued before the oldest are dropped.
     public let bufferLimit: Int
     private let state = Mutex(State())
+    private let published = Atomic<Int>(0)
+    private let dropped = Atomic<Int>(0)
 
     private struct State {
         var nextID = 0
@@ -39,8 +41,18 @@ public final class ProgressHub: Sendable {
         let targets = state.withLock { Array(($0.subscribers[event.taskID] ?? [:]).values) }
         guard !targets.isEmpty else { return }
         let rendered = HubEvent(event)
-        for continuation in targets { continuation.yield(rendered) }
+        published.add(1, ordering: .relaxed)
+        for continuation in targets {
+            if case .dropped = continuation.yield(rendered) { dropped.add(1, ordering: .relaxed) }
+        }
     }
+
+    /// Events published to at least one subscriber since start.
+    public var publishedEvents: Int { published.load(ordering: .relaxed) }
+    /// Superseded events a slow subscriber's full buffer let go (it still gets the newer ones).
+    public var droppedEvents: Int { dropped.load(ordering: .relaxed) }
+    /// Live subscriptions over all tasks.
+    public var totalSubscribers: Int { state.withLock { $0.subscribers.values.reduce(0) { $0 + $1.count } } }
 
     /// Number of live subscriptions of a task (for tests and metrics).
     public func subscriberCount(taskID: Int64) -> Int {

@@ -4,13 +4,33 @@ public enum ClientMessage: Sendable, Equatable {
     case invalidJSON
     /// A JSON object; `type` is its `type` member as sent (any JSON value, or nil when absent).
     case object(type: JSONValue?, body: JSONValue)
+    /// A known message type whose fields break its schema; the reason is shown to the client.
+    case malformed(reason: String)
 
     public init(text: String) {
         guard let value = JSONValue.parse(text), case .object = value else {
             self = .invalidJSON
             return
         }
+        if let reason = Self.schemaViolation(value) {
+            self = .malformed(reason: reason)
+            return
+        }
         self = .object(type: value["type"], body: value)
+    }
+
+    /// The schema of each message type clients send: `ping` and `heartbeat` carry an optional `timestamp`
+    /// that is echoed back, so it must be a number or a string; the status requests carry nothing.
+    private static func schemaViolation(_ message: JSONValue) -> String? {
+        switch message["type"] {
+        case .string("ping")?, .string("heartbeat")?:
+            switch message["timestamp"] {
+            case nil, .integer?, .double?, .string?: return nil
+            default: return "timestamp 须为数字或字符串"
+            }
+        default:
+            return nil
+        }
     }
 }
 
@@ -18,6 +38,10 @@ public enum ClientMessage: Sendable, Equatable {
 public enum ServerMessage {
     public static let invalidJSON = JSONValue.object([("type", "error"), ("message", "无效的JSON格式")])
     public static let binaryNotSupported = JSONValue.object([("type", "error"), ("message", "仅支持文本消息")])
+
+    public static func malformed(_ reason: String) -> JSONValue {
+        error("无效的消息格式: \(reason)")
+    }
 
     public static func error(_ message: String) -> JSONValue {
         .object([("type", "error"), ("message", .string(message))])

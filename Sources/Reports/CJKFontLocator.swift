@@ -9,12 +9,19 @@ enum CJKFontLocator {
         "/usr/local/share/fonts/wqy-microhei.ttc",
     ]
 
-    static func wenQuanYiMicroHei() -> URL? {
+    /// Looked up once per process: the font does not move while we run, and `fc-match` is a blocking
+    /// subprocess that must not run on every server start (tests start many servers at once).
+    static func wenQuanYiMicroHei() -> URL? { found }
+
+    private static let found: URL? = {
+        if let path = knownPaths.first(where: { FileManager.default.isReadableFile(atPath: $0) }) {
+            return URL(fileURLWithPath: path)
+        }
         if let path = fontconfigMatch(), path.lowercased().contains("microhei") {
             return URL(fileURLWithPath: path)
         }
-        return knownPaths.first { FileManager.default.isReadableFile(atPath: $0) }.map(URL.init(fileURLWithPath:))
-    }
+        return nil
+    }()
 
     /// What `fc-match` resolves the family to; fontconfig substitutes another font when the family
     /// is missing, hence the caller's check of the file name.

@@ -144,6 +144,7 @@ struct ClusterNodeArguments: AppArguments {
     var database: String?
     var logLevel: Logger.Level = .warning
     var playbook: String? = nil
+    var security = SecuritySettings()
     var filesDir: String?
     var jobLeaseSeconds: Double = 30
     var jobConcurrency: Int?

@@ -36,7 +36,7 @@ import Testing
         }
     }
 
-    @Test func aCompletedReviewExportsAsTextAndWordAndIsCachedUntilDeleted() async throws {
+    @Test func aCompletedReviewExportsInEveryFormatAndIsCachedUntilDeleted() async throws {
         try await withLiveServer { server in
             let taskID = try await completedTask(server)
             let result = try await server.finishedResult(taskID)
@@ -54,17 +54,28 @@ import Testing
             #expect(docx.status == .ok)
             #expect(Array(docx.body.readableBytesView.prefix(2)) == [0x50, 0x4B], "a DOCX is a ZIP")
 
+            let pdf = try await download(server, "/api/v1/export/\(taskID)?format=pdf")
+            #expect(pdf.status == .ok)
+            #expect(pdf.headers[.contentType] == "application/pdf")
+            #expect(String(buffer: pdf.body).hasPrefix("%PDF-"))
+            for variant in ["", "&redline=false"] {
+                let annotated = try await download(server, "/api/v1/export/\(taskID)?format=annotated\(variant)")
+                #expect(annotated.status == .ok)
+                #expect(Array(annotated.body.readableBytesView.prefix(2)) == [0x50, 0x4B])
+            }
+            #expect(try await server.request(.get, "/api/v1/export/\(taskID)?format=annotated&redline=maybe").0 == .badRequest)
+
             let (_, preview) = try await server.request(.get, "/api/v1/export/\(taskID)/preview")
             #expect(preview["content"]?.stringValue?.contains(first) == true)
 
             let (_, cached) = try await server.request(.get, "/api/v1/export/\(taskID)/status")
             #expect(cached["exportable"] == .bool(true))
             guard case .array(let files)? = cached["files"] else { throw TestFailure("no files") }
-            #expect(Set(files.compactMap { $0["format"]?.stringValue }) == ["txt", "docx"])
+            #expect(Set(files.compactMap { $0["format"]?.stringValue }) == ["txt", "docx", "pdf", "annotated"])
 
             let (deleted, answer) = try await server.request(.delete, "/api/v1/export/\(taskID)/files")
             #expect(deleted == .ok)
-            #expect(answer["deleted"] == 2)
+            #expect(answer["deleted"] == 5, "txt, docx, pdf and both annotated variants")
             #expect(try await server.request(.get, "/api/v1/export/\(taskID)/status").1["files"] == .array([]))
         }
     }

@@ -8,21 +8,17 @@ import Testing
     @Test(arguments: ["abc", "0", "-3", "99999999999999999999999"])
     func malformedTaskIDsGetAnErrorAndClose4400(raw: String) async throws {
         try await withLiveServer { server in
-            let close = try await server.webSocket("/ws/review/\(raw)") { ws in
-                #expect(try await ws.receive() == .object(#"{"type":"error","message":"无效的任务ID: \#(raw)"}"#))
-                try await ws.expectClose()
-            }
-            #expect(close?.closeCode == .unknown(4400))
+            let session = try await server.closingSession("/ws/review/\(raw)")
+            #expect(session.messages == [.object(#"{"type":"error","message":"无效的任务ID: \#(raw)"}"#)])
+            #expect(session.closeCode == 4400)
         }
     }
 
     @Test func unknownTasksGetAnErrorAndClose4404() async throws {
         try await withLiveServer { server in
-            let close = try await server.webSocket("/ws/review/4242") { ws in
-                #expect(try await ws.receive() == .object(#"{"type":"error","message":"任务 4242 不存在"}"#))
-                try await ws.expectClose()
-            }
-            #expect(close?.closeCode == .unknown(4404))
+            let session = try await server.closingSession("/ws/review/4242")
+            #expect(session.messages == [.object(#"{"type":"error","message":"任务 4242 不存在"}"#)])
+            #expect(session.closeCode == 4404)
         }
     }
 
@@ -133,11 +129,9 @@ import Testing
                 let rest = try await ws.receive(until: { $0["stage"] == "complete" })
                 #expect(rest.first?["seq"] == 4)
             }
-            let close = try await server.webSocket("/ws/review/\(taskID)?since=x") { ws in
-                #expect(try await ws.receive()["type"] == "error")
-                try await ws.expectClose()
-            }
-            #expect(close?.closeCode == .unknown(4400))
+            let badSince = try await server.closingSession("/ws/review/\(taskID)?since=x")
+            #expect(badSince.messages == [.object(#"{"type":"error","message":"无效的since参数: x"}"#)])
+            #expect(badSince.closeCode == 4400)
         }
     }
 

@@ -15,6 +15,7 @@ struct TestArguments: AppArguments {
     var database: String? = nil
     var logLevel: Logger.Level = .warning
     var playbook: String? = nil
+    var security = SecuritySettings()
 
     init(dataDir: String = FileManager.default.temporaryDirectory.appendingPathComponent("cs-app-\(UUID().uuidString)").path) {
         self.dataDir = dataDir
@@ -81,6 +82,20 @@ struct LiveServer: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         throw TestFailure("task \(taskID) still PROCESSING after 12 s")
+    }
+
+    /// A WebSocket the server closes at once (refusals), through Python's `websockets` client: the messages
+    /// received and the close code.
+    func closingSession(_ path: String, sending frames: [String] = []) async throws -> (messages: [JSONValue], closeCode: Int?) {
+        let (_, output) = try await PythonEnvironment.run(
+            try PythonEnvironment.interpreter(), script: "Tests/GuideClients/ws_session.py",
+            arguments: ["ws://127.0.0.1:\(port)\(path)"] + frames)
+        var messages: [JSONValue] = []
+        var code: Int?
+        for line in output.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("CLOSE ") { code = Int(line.dropFirst(6)) } else if let json = JSONValue.parse(line) { messages.append(json) }
+        }
+        return (messages, code)
     }
 
     /// Opens a WebSocket, lets `body` converse on it, and returns the close frame the server sent (if any).

@@ -66,13 +66,10 @@ import Testing
 
     @Test func testEndpointRefusesBadClientIDsWithPolicyViolation() async throws {
         try await withLiveServer { server in
-            let close = try await server.webSocket("/ws/test/\(String(repeating: "x", count: 65))") { ws in
-                let error = try await ws.receive()
-                #expect(error["type"] == "error")
-                #expect(error["message"]?.stringValue?.hasPrefix("无效的客户端ID") == true)
-                try await ws.expectClose()
-            }
-            #expect(close?.closeCode == .policyViolation)
+            let session = try await server.closingSession("/ws/test/\(String(repeating: "x", count: 65))")
+            #expect(session.messages.first?["type"] == "error")
+            #expect(session.messages.first?["message"]?.stringValue?.hasPrefix("无效的客户端ID") == true)
+            #expect(session.closeCode == 1008)
         }
     }
 

@@ -5,7 +5,7 @@ import Reports
 import Storage
 
 /// Report export (issue #9): single files, a preview, cache status and removal, and batch ZIPs.
-struct ExportController<Context: RequestContext> {
+struct ExportController<Context: CallerContext> {
     let store: any TaskStore
     let exporter: ReportExporter
     let batches: ExportBatches
@@ -60,7 +60,7 @@ struct ExportController<Context: RequestContext> {
     @Sendable func download(_ request: Request, context: Context) async throws -> Response {
         let taskID = try TaskID.path(context.parameters.get("id"))
         let format = try Self.format(request.uri.queryParameters["format"].map(String.init))
-        let export = try await export(taskID, format, Self.options(request))
+        let export = try await export(taskID, format, Self.options(request), context)
         return Response(
             status: .ok,
             headers: [
@@ -73,7 +73,7 @@ struct ExportController<Context: RequestContext> {
 
     @Sendable func preview(_ request: Request, context: Context) async throws -> Response {
         let taskID = try TaskID.path(context.parameters.get("id"))
-        let export = try await export(taskID, .txt, ReportOptions())
+        let export = try await export(taskID, .txt, ReportOptions(), context)
         return JSONValue.object([
             ("task_id", .integer(taskID)),
             ("format", "txt"),
@@ -84,7 +84,7 @@ struct ExportController<Context: RequestContext> {
 
     @Sendable func status(_ request: Request, context: Context) async throws -> Response {
         let taskID = try TaskID.path(context.parameters.get("id"))
-        guard let task = try await store.task(id: taskID) else { throw APIError.taskNotFound(taskID) }
+        let task = try await store.ownedTask(id: taskID, by: context.apiKeyID)
         let files = exporter.cache.entries(taskID: taskID).map { entry in
             JSONValue.object([
                 ("format", .string(entry.format)), ("size", .integer(Int64(entry.size))),
@@ -103,7 +103,7 @@ struct ExportController<Context: RequestContext> {
 
     @Sendable func deleteFiles(_ request: Request, context: Context) async throws -> Response {
         let taskID = try TaskID.path(context.parameters.get("id"))
-        guard try await store.task(id: taskID) != nil else { throw APIError.taskNotFound(taskID) }
+        _ = try await store.ownedTask(id: taskID, by: context.apiKeyID)
         let removed = exporter.cache.remove(taskID: taskID)
         return JSONValue.object([
             ("task_id", .integer(taskID)), ("deleted", .integer(Int64(removed))), ("message", "已删除导出文件"),
@@ -125,7 +125,7 @@ struct ExportController<Context: RequestContext> {
             throw APIError(.badRequest, "INVALID_FIELD", "字段取值无效: task_ids（1–\(ExportBatches.maxTasks) 个任务）")
         }
         for id in ids {
-            guard let task = try await store.task(id: id) else { throw APIError.taskNotFound(id) }
+            let task = try await store.ownedTask(id: id, by: context.apiKeyID)
             guard task.status == .completed else { throw ReportExporter.apiError(for: ReportExporter.Refusal.notCompleted(task)) }
         }
         let batch = batches.start(taskIDs: ids, format: format, options: ReportOptions(redline: body.redline ?? true))
@@ -168,7 +168,8 @@ struct ExportController<Context: RequestContext> {
         ])
     }
 
-    private func export(_ taskID: Int64, _ format: ReportFormat, _ options: ReportOptions) async throws -> ReportExporter.Export {
+    private func export(_ taskID: Int64, _ format: ReportFormat, _ options: ReportOptions, _ context: Context) async throws -> ReportExporter.Export {
+        _ = try await store.ownedTask(id: taskID, by: context.apiKeyID)
         do {
             return try await exporter.export(taskID: taskID, format: format, options: options)
         } catch {

@@ -7,12 +7,13 @@ import Review
 import Storage
 
 /// The task REST API of PROTOCOL.md: upload, roles, review, results and the task list.
-struct TaskController<Context: RequestContext> {
+struct TaskController<Context: CallerContext> {
     let store: any TaskStore
     let files: FileStore
     let extractor: Extractor
     let engine: ReviewEngine
     let jobs: ReviewJobRunner
+    let maxUploadBytes: Int
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post("upload", use: upload)
@@ -31,7 +32,7 @@ struct TaskController<Context: RequestContext> {
     // MARK: Upload
 
     @Sendable func upload(_ request: Request, context: Context) async throws -> Response {
-        let form = try await UploadForm.parse(request)
+        let form = try await UploadForm.parse(request, maxFileBytes: maxUploadBytes)
         let document: ExtractedDocument
         do {
             document = try await extractor.extract(form.content, filename: form.filename)
@@ -44,7 +45,7 @@ struct TaskController<Context: RequestContext> {
         let pages = String(decoding: try JSONEncoder.wire.encode(document.pages), as: UTF8.self)
         let task = try await store.createTask(
             NewTask(contractType: contractType.rawValue, filename: form.filename, file: stored,
-                    sourceFormat: document.sourceFormat.rawValue, text: document.text, pagesJSON: pages, owner: nil))
+                    sourceFormat: document.sourceFormat.rawValue, text: document.text, pagesJSON: pages, owner: context.apiKeyID))
         let parties = engine.parties(in: document.text)
         context.logger.info("contract uploaded", metadata: ["task_id": "\(task.id)", "bytes": "\(stored.size)"])
         return JSONValue.object([
@@ -75,12 +76,12 @@ struct TaskController<Context: RequestContext> {
     }
 
     @Sendable func uploadStatus(_ request: Request, context: Context) async throws -> Response {
-        let task = try await existingTask(context.parameters.get("id"))
+        let task = try await existingTask(context.parameters.get("id"), context)
         return JSONValue.object(TaskPresenter.status(task) + [("file", TaskPresenter.file(task))]).response()
     }
 
     @Sendable func text(_ request: Request, context: Context) async throws -> Response {
-        let task = try await existingTask(context.parameters.get("id"))
+        let task = try await existingTask(context.parameters.get("id"), context)
         guard let text = try await store.text(ofTask: task.id) else { throw APIError.taskNotFound(task.id) }
         return JSONValue.object([
             ("task_id", .integer(task.id)),
@@ -100,6 +101,7 @@ struct TaskController<Context: RequestContext> {
             }
             filter.status = status
         }
+        filter.owner = context.apiKeyID
         filter.limit = try Self.integer(query["limit"].map(String.init), name: "limit", default: 20, range: 1...100)
         filter.offset = try Self.integer(query["offset"].map(String.init), name: "offset", default: 0, range: 0...Int(Int32.max))
         let page = try await store.tasks(matching: filter)
@@ -128,7 +130,7 @@ struct TaskController<Context: RequestContext> {
 
     @Sendable func draftRoles(_ request: Request, context: Context) async throws -> Response {
         let body = try await RequestBody.decode(TaskRef.self, from: request)
-        let task = try await existingTask(body.taskID.value)
+        let task = try await existingTask(body.taskID.value, context)
         let type = task.contractType.flatMap(ContractType.init(rawValue:)) ?? .other
         let parties = try await partiesOf(task)
         let candidates: [JSONValue] = type.roles.map { role in
@@ -163,14 +165,14 @@ struct TaskController<Context: RequestContext> {
     }
 
     @Sendable func confirmRoles(_ request: Request, context: Context) async throws -> Response {
-        try await setRole(try await RequestBody.decode(RoleChoice.self, from: request), namesRequired: false)
+        try await setRole(try await RequestBody.decode(RoleChoice.self, from: request), namesRequired: false, context)
     }
 
     @Sendable func manualPartyNames(_ request: Request, context: Context) async throws -> Response {
-        try await setRole(try await RequestBody.decode(RoleChoice.self, from: request), namesRequired: true)
+        try await setRole(try await RequestBody.decode(RoleChoice.self, from: request), namesRequired: true, context)
     }
 
-    private func setRole(_ choice: RoleChoice, namesRequired: Bool) async throws -> Response {
+    private func setRole(_ choice: RoleChoice, namesRequired: Bool, _ context: Context) async throws -> Response {
         guard let role = Role(alias: choice.role) else {
             throw APIError(.badRequest, "INVALID_ROLE",
                            "无效的立场: \(choice.role)，可选值: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -183,7 +185,7 @@ struct TaskController<Context: RequestContext> {
             }
             contractType = type
         }
-        let task = try await existingTask(choice.taskID.value)
+        let task = try await existingTask(choice.taskID.value, context)
         var names = (choice.partyNames ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         if namesRequired, names.isEmpty {
             throw APIError(.badRequest, "MISSING_FIELD", "缺少必填字段: party_names")
@@ -226,7 +228,7 @@ struct TaskController<Context: RequestContext> {
 
     @Sendable func startReview(_ request: Request, context: Context) async throws -> Response {
         let body = try await RequestBody.decode(TaskRef.self, from: request)
-        let task = try await existingTask(body.taskID.value)
+        let task = try await existingTask(body.taskID.value, context)
         guard task.role != nil else {
             throw APIError(.conflict, "ROLE_NOT_CONFIRMED", "请先调用 POST /api/v1/confirm_roles 确认审查立场", details: [
                 ("current_status", .string(task.status.rawValue))
@@ -248,7 +250,7 @@ struct TaskController<Context: RequestContext> {
     }
 
     @Sendable func result(_ request: Request, context: Context) async throws -> Response {
-        let task = try await existingTask(context.parameters.get("id"))
+        let task = try await existingTask(context.parameters.get("id"), context)
         var members = TaskPresenter.status(task)
         if task.status == .completed, let json = task.resultJSON, case .object(let report) = JSONValue.trusted(json) {
             members += report.filter { $0.0 != "contract_type" && $0.0 != "role" }
@@ -259,7 +261,7 @@ struct TaskController<Context: RequestContext> {
     }
 
     @Sendable func summary(_ request: Request, context: Context) async throws -> Response {
-        let task = try await existingTask(context.parameters.get("id"))
+        let task = try await existingTask(context.parameters.get("id"), context)
         guard task.status == .completed, let json = task.resultJSON else {
             throw APIError(.unprocessableContent, "REVIEW_NOT_COMPLETED", Self.pendingMessage(task), details: [
                 ("current_status", .string(task.status.rawValue))
@@ -283,12 +285,11 @@ struct TaskController<Context: RequestContext> {
         }
     }
 
-    private func existingTask(_ raw: String?) async throws -> TaskRecord {
-        try await existingTask(TaskID.path(raw))
+    private func existingTask(_ raw: String?, _ context: Context) async throws -> TaskRecord {
+        try await existingTask(TaskID.path(raw), context)
     }
 
-    private func existingTask(_ id: Int64) async throws -> TaskRecord {
-        guard let task = try await store.task(id: id) else { throw APIError.taskNotFound(id) }
-        return task
+    private func existingTask(_ id: Int64, _ context: Context) async throws -> TaskRecord {
+        try await store.ownedTask(id: id, by: context.apiKeyID)
     }
 }

@@ -16,8 +16,11 @@ enum WebAppFiles {
             router.add(middleware: FileMiddleware(
                 root.appendingPathComponent(section).path, urlBasePath: "/\(section)",
                 cacheControl: .init([(.text, [.noCache])]), searchForIndexHtml: true))
-            router.get(RouterPath("/\(section)")) { _, _ in
-                Response(status: .movedPermanently, headers: [.location: "/\(section)/"])
+            // The router matches "/app" and "/app/" alike; only the bare form redirects, the other falls
+            // through to FileMiddleware, which serves index.html.
+            router.get(RouterPath("/\(section)")) { request, _ in
+                guard !request.uri.path.hasSuffix("/") else { throw HTTPError(.notFound) }
+                return Response(status: .movedPermanently, headers: [.location: "/\(section)/"])
             }
         }
     }

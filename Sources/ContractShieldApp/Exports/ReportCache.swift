@@ -56,7 +56,8 @@ struct ReportCache: Sendable {
             let url = folder.appendingPathComponent(name)
             guard let modified = modificationDate(url), now.timeIntervalSince(modified) < lifetime else { return nil }
             let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-            let format = String(name.split(separator: "-", maxSplits: 1).last?.split(separator: ".").first ?? "")
+            // "run3-annotated-comments.docx" → "annotated"
+            let format = String(name.drop { $0 != "-" }.dropFirst().prefix { $0 != "-" && $0 != "." })
             return Entry(format: format, size: size, generatedAt: modified, expiresAt: modified.addingTimeInterval(lifetime))
         }
     }

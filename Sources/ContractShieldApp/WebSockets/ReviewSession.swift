@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWebSocket
 import Logging
 import NIOWebSocket
+import Prometheus
 import Realtime
 import Storage
 
@@ -12,48 +13,78 @@ import Storage
 struct ReviewSession {
     let store: any TaskStore
     let hub: ProgressHub
-    let outbound: WebSocketOutboundWriter
+    let client: ClientConnection
+    /// The API key the client connected with; when keys are on, only its own tasks exist for it.
+    let owner: String?
+    let writeTimeout: Duration
+    let fanoutDelay: DurationHistogram
     let logger: Logger
+
+    private var outbound: WebSocketOutboundWriter { client.outbound }
 
     static let supportedTypes = ["ping", "heartbeat", "get_status", "status_request"]
 
-    func run(rawTaskID: String, since rawSince: String?, inbound: WebSocketInboundStream) async throws {
+    func run(rawTaskID: String, since rawSince: String?) async throws {
         guard let taskID = Int64(rawTaskID), taskID > 0 else {
-            try await outbound.send(ServerMessage.error("无效的任务ID: \(rawTaskID)"))
+            try await client.send(ServerMessage.error("无效的任务ID: \(rawTaskID)"))
             try await outbound.close(.invalidTaskID, reason: "invalid task id")
             return
         }
         var since: Int64?
         if let rawSince {
             guard let value = Int64(rawSince), value >= 0 else {
-                try await outbound.send(ServerMessage.error("无效的since参数: \(rawSince)"))
+                try await client.send(ServerMessage.error("无效的since参数: \(rawSince)"))
                 try await outbound.close(.invalidTaskID, reason: "invalid since")
                 return
             }
             since = value
         }
-        guard try await store.task(id: taskID) != nil else {
-            try await outbound.send(ServerMessage.error("任务 \(taskID) 不存在"))
+        guard let task = try await store.task(id: taskID), owner == nil || task.owner == owner else {
+            try await client.send(ServerMessage.error("任务 \(taskID) 不存在"))
             try await outbound.close(.taskNotFound, reason: "task not found")
             return
         }
         let subscription = hub.subscribe(taskID: taskID)
         defer { subscription.cancel() }
-        try await outbound.send(ServerMessage.connection(taskID: taskID))
+        try await client.send(ServerMessage.connection(taskID: taskID))
         let lastSent = try await sendStored(taskID: taskID, since: since)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await live in subscription.events where live.event.seq > lastSent {
-                    try await outbound.write(.text(live.text))
+                    try await deliver(live.text)
+                    fanoutDelay.record(.milliseconds(Int64(Date().timeIntervalSince(live.event.createdAt) * 1000)))
                 }
             }
             group.addTask {
-                try await answer(inbound, taskID: taskID)
+                try await answer(taskID: taskID)
             }
-            // The client leaving ends the session; the live feed never ends on its own.
+            // The client leaving (or being closed) ends the session; the live feed never ends on its own.
             try await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// Writes an event, closing the connection with 1008 when the client has not taken it within `writeTimeout`:
+    /// a reader that stops reading must not hold its resources forever.
+    private func deliver(_ text: String) async throws {
+        let delivered = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await client.send(text: text)
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: writeTimeout)
+                return false
+            }
+            let first = try await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !delivered {
+            logger.notice("closing a WebSocket reader that stopped reading")
+            try? await outbound.close(.policyViolation, reason: "write timeout")
+            throw CancellationError()
         }
     }
 
@@ -62,37 +93,35 @@ struct ReviewSession {
         if let since {
             var last = since
             for event in try await store.events(taskID: taskID, after: since) {
-                try await outbound.write(.text(HubEvent(event).text))
+                try await deliver(HubEvent(event).text)
                 last = event.seq
             }
             return last
         }
         guard let latest = try await store.latestEvent(taskID: taskID) else { return 0 }
-        try await outbound.write(.text(HubEvent(latest).text))
+        try await deliver(HubEvent(latest).text)
         return latest.seq
     }
 
-    private func answer(_ inbound: WebSocketInboundStream, taskID: Int64) async throws {
-        for try await message in inbound.messages(maxSize: WebSocketRoutes.maxMessageSize) {
-            guard case .text(let text) = message else {
-                try await outbound.send(ServerMessage.binaryNotSupported)
-                continue
-            }
+    private func answer(taskID: Int64) async throws {
+        try await client.forEachText { text in
             switch ClientMessage(text: text) {
             case .invalidJSON:
-                try await outbound.send(ServerMessage.invalidJSON)
+                try await client.send(ServerMessage.invalidJSON)
+            case .malformed(let reason):
+                try await client.send(ServerMessage.malformed(reason))
             case .object(.string("ping")?, let body):
-                try await outbound.send(ServerMessage.reply("pong", echoing: body))
+                try await client.send(ServerMessage.reply("pong", echoing: body))
             case .object(.string("heartbeat")?, let body):
-                try await outbound.send(ServerMessage.reply("heartbeat_ack", echoing: body))
+                try await client.send(ServerMessage.reply("heartbeat_ack", echoing: body))
             case .object(.string("get_status")?, _), .object(.string("status_request")?, _):
                 guard let task = try await store.task(id: taskID) else {
-                    try await outbound.send(ServerMessage.error("任务 \(taskID) 不存在"))
-                    continue
+                    try await client.send(ServerMessage.error("任务 \(taskID) 不存在"))
+                    return
                 }
-                try await outbound.send(TaskPresenter.statusMessage(task))
+                try await client.send(TaskPresenter.statusMessage(task))
             case .object(let type, _):
-                try await outbound.send(ServerMessage.unknownType(type, supported: Self.supportedTypes))
+                try await client.send(ServerMessage.unknownType(type, supported: Self.supportedTypes))
             }
         }
     }

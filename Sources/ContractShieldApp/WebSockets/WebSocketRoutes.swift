@@ -6,56 +6,80 @@ import NIOWebSocket
 import Realtime
 import Storage
 
-/// The guide's three WebSocket endpoints: `/ws/health`, `/ws/test/{client_id}`, `/ws/review/{task_id}`.
+/// The guide's three WebSocket endpoints: `/ws/health`, `/ws/test/{client_id}`, `/ws/review/{task_id}`
+/// (and, with `--conformance`, the raw echo `/ws/conformance` for the Autobahn suite).
 struct WebSocketRoutes {
     let store: any TaskStore
     let hub: ProgressHub
-    /// Inbound messages larger than this close the connection with 1009.
-    static let maxMessageSize = 64 * 1024
+    let rate: MessageRate
+    let writeTimeout: Duration
+    let metrics: AppMetrics
 
-    func addRoutes(to router: Router<BasicWebSocketRequestContext>) {
-        router.ws("/ws/health") { _, _ in .upgrade() } onUpgrade: { inbound, outbound, _ in
-            try await outbound.send(ServerMessage.health(serverTime: WireTime.unixMillis()))
-            for try await message in inbound.messages(maxSize: Self.maxMessageSize) {
-                guard case .text(let text) = message else {
-                    try await outbound.send(ServerMessage.binaryNotSupported)
-                    continue
-                }
+    func addRoutes(to router: Router<AppWebSocketContext>, conformanceEcho: Bool) {
+        router.ws("/ws/health") { inbound, outbound, context in
+            let client = connection(inbound, outbound, context, metrics.health)
+            defer { client.finish() }
+            try await client.send(ServerMessage.health(serverTime: WireTime.unixMillis()))
+            try await client.forEachText { text in
                 switch ClientMessage(text: text) {
                 case .invalidJSON:
-                    try await outbound.send(ServerMessage.invalidJSON)
+                    try await client.send(ServerMessage.invalidJSON)
+                case .malformed(let reason):
+                    try await client.send(ServerMessage.malformed(reason))
                 case .object(.string("ping")?, let body):
-                    try await outbound.send(ServerMessage.reply("pong", echoing: body, serverTime: WireTime.unixMillis()))
+                    try await client.send(ServerMessage.reply("pong", echoing: body, serverTime: WireTime.unixMillis()))
                 case .object(let type, _):
-                    try await outbound.send(ServerMessage.unknownType(type, supported: ["ping"]))
+                    try await client.send(ServerMessage.unknownType(type, supported: ["ping"]))
                 }
             }
         }
 
-        router.ws("/ws/test/{client_id}") { _, _ in .upgrade() } onUpgrade: { inbound, outbound, context in
+        router.ws("/ws/test/{client_id}") { inbound, outbound, context in
+            let client = connection(inbound, outbound, context, metrics.test)
+            defer { client.finish() }
             let clientID = context.requestContext.parameters.get("client_id") ?? ""
             guard Self.isValidClientID(clientID) else {
-                try await outbound.send(ServerMessage.error("无效的客户端ID: 须为 1–64 个字母、数字、下划线、连字符或点"))
+                try await client.send(ServerMessage.error("无效的客户端ID: 须为 1–64 个字母、数字、下划线、连字符或点"))
                 try await outbound.close(.policyViolation, reason: "invalid client id")
                 return
             }
-            try await outbound.send(ServerMessage.welcome(clientID: clientID))
-            for try await message in inbound.messages(maxSize: Self.maxMessageSize) {
-                guard case .text(let text) = message else {
-                    try await outbound.send(ServerMessage.binaryNotSupported)
-                    continue
-                }
-                try await outbound.send(ServerMessage.echo(clientID: clientID, original: text, timestamp: WireTime.unixMillis()))
+            try await client.send(ServerMessage.welcome(clientID: clientID))
+            try await client.forEachText { text in
+                try await client.send(ServerMessage.echo(clientID: clientID, original: text, timestamp: WireTime.unixMillis()))
             }
         }
 
-        router.ws("/ws/review/{task_id}") { _, _ in .upgrade() } onUpgrade: { inbound, outbound, context in
-            let session = ReviewSession(store: store, hub: hub, outbound: outbound, logger: context.logger)
+        router.ws("/ws/review/{task_id}") { inbound, outbound, context in
+            let client = connection(inbound, outbound, context, metrics.review)
+            defer { client.finish() }
+            let session = ReviewSession(
+                store: store, hub: hub, client: client, owner: context.requestContext.apiKeyID,
+                writeTimeout: writeTimeout, fanoutDelay: metrics.fanoutDelay, logger: context.logger)
             try await session.run(
                 rawTaskID: context.requestContext.parameters.get("task_id") ?? "",
-                since: context.request.uri.queryParameters["since"].map(String.init),
-                inbound: inbound)
+                since: context.request.uri.queryParameters["since"].map(String.init))
         }
+
+        if conformanceEcho {
+            // Echoes every message as it came, text or binary, for the Autobahn fuzzing client.
+            router.ws("/ws/conformance") { inbound, outbound, context in
+                let client = connection(inbound, outbound, context, metrics.conformance)
+                defer { client.finish() }
+                for try await message in inbound.messages(maxSize: 16 << 20) {
+                    switch message {
+                    case .text(let text): try await outbound.write(.text(text))
+                    case .binary(let buffer): try await outbound.write(.binary(buffer))
+                    }
+                }
+            }
+        }
+    }
+
+    private func connection(
+        _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter,
+        _ context: WebSocketRouterContext<AppWebSocketContext>, _ meter: AppMetrics.Endpoint
+    ) -> ClientConnection {
+        ClientConnection(inbound: inbound, outbound: outbound, rate: rate, meter: meter, slot: context.requestContext.connection)
     }
 
     static func isValidClientID(_ id: String) -> Bool {
@@ -67,15 +91,21 @@ struct WebSocketRoutes {
     }
 }
 
-extension WebSocketOutboundWriter {
-    func send(_ message: JSONValue) async throws {
-        try await write(.text(message.serialized()))
+/// Admits a WebSocket handshake only while the connection caps allow it (503 otherwise); the slot travels in the
+/// context to the connection, which frees it when it ends.
+struct ConnectionLimitMiddleware: RouterMiddleware {
+    let registry: ConnectionRegistry
+
+    func handle(_ request: Request, context: AppWebSocketContext, next: (Request, AppWebSocketContext) async throws -> Response) async throws -> Response {
+        var context = context
+        context.connection = try registry.admit(context.remoteAddress?.clientIP ?? "unknown")
+        return try await next(request, context)
     }
 }
 
 extension WebSocketErrorCode {
     /// The task id in the path is not a positive integer (or `since` is not a sequence number).
     static let invalidTaskID = WebSocketErrorCode(codeNumber: 4400)
-    /// No task with that id.
+    /// No task with that id (or not one the caller's key may see).
     static let taskNotFound = WebSocketErrorCode(codeNumber: 4404)
 }
