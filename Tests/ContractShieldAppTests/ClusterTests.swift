@@ -75,7 +75,7 @@ import Testing
     @Test func aNodeShuttingDownHandsItsReviewBackAtOnce() async throws {
         guard let cluster = try TestCluster.fresh() else { return }
         // Long enough that the review is still running when the node is asked to stop.
-        let contract = String(repeating: Samples.purchase + "\n", count: 60)
+        let contract = String(repeating: Samples.purchase + "\n", count: 600)
         let started = Box<Int64>(0)
         try await cluster.withNodes([cluster.node()]) { nodes in
             let taskID = try await nodes[0].readyTask(contract)
