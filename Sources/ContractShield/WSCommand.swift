@@ -54,7 +54,7 @@ extension WSCommand {
             let pause = Duration.milliseconds(Int64(max(0, interval) * 1000))
             let results = ResultBox<[Double]>([])
             say("连接 \(url)")
-            do {
+            try await exitingOnConnectionFailure {
                 let close = try await WebSocketClient.connect(
                     url: url, configuration: .init(maxFrameSize: 1 << 20), logger: quietLogger
                 ) { inbound, outbound, _ in
@@ -92,11 +92,6 @@ extension WSCommand {
                 let sorted = rtts.sorted()
                 say(String(format: "%d 个 pong，往返 最小 %.2f ms，平均 %.2f ms，最大 %.2f ms",
                              rtts.count, sorted.first!, rtts.reduce(0, +) / Double(rtts.count), sorted.last!))
-            } catch let error as ExitCode {
-                throw error
-            } catch {
-                say("连接失败: \(describe(error))")
-                throw ExitCode.failure
             }
         }
     }
@@ -123,7 +118,7 @@ extension WSCommand {
             let outgoing = texts
             let echoed = ResultBox(0)
             say("连接 \(url)")
-            do {
+            try await exitingOnConnectionFailure {
                 let close = try await WebSocketClient.connect(
                     url: url, configuration: .init(maxFrameSize: 1 << 20), logger: quietLogger
                 ) { inbound, outbound, _ in
@@ -147,11 +142,6 @@ extension WSCommand {
                     throw ExitCode.failure
                 }
                 say("收到全部 \(count) 条回显")
-            } catch let error as ExitCode {
-                throw error
-            } catch {
-                say("连接失败: \(describe(error))")
-                throw ExitCode.failure
             }
         }
     }
@@ -387,6 +377,18 @@ actor ResultBox<Value: Sendable> {
 func say(_ line: String = "") {
     print(line)
     fflush(nil)
+}
+
+/// Runs a client session; an error other than a deliberate exit code is reported as a failed connection.
+func exitingOnConnectionFailure(_ session: () async throws -> Void) async throws {
+    do {
+        try await session()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        say("连接失败: \(describe(error))")
+        throw ExitCode.failure
+    }
 }
 
 func describe(_ error: any Error) -> String {
