@@ -36,9 +36,10 @@ struct ReviewCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         let engine = try ReviewEngine(playbook: playbook.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        let report = await engine.review(
+        var report = await engine.review(
             text: document.text, contractType: contractType.flatMap(ContractType.init(alias:)), role: Role(alias: role)!,
             partyNames: []) { _ in }
+        if document.sourceFormat.hasFixedPages { report.locatePages(startingAt: document.pages.map(\.start)) }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
@@ -50,7 +51,7 @@ struct ReviewCommand: AsyncParsableCommand {
               "高 \(report.summary.highRisks) / 中 \(report.summary.mediumRisks) / 低 \(report.summary.lowRisks)")
         for finding in report.findings {
             print("")
-            let lines = finding.lineNumbers.isEmpty ? "全文" : "第 \(finding.lineNumbers.first!) 行"
+            let lines = finding.lineNumbers.first.map { line in finding.page.map { "第 \($0) 页第 \(line) 行" } ?? "第 \(line) 行" } ?? "全文"
             print("[\(finding.riskLevel.label)] \(finding.title)（\(finding.category)，\(lines)）")
             if !finding.clauseText.isEmpty { print("  原文: \(finding.clauseText)") }
             print("  风险: \(finding.summary)")

@@ -49,8 +49,9 @@ public func buildServer(_ arguments: some AppArguments) async throws
         ?? URL(fileURLWithPath: arguments.dataDir).appendingPathComponent("files", isDirectory: true).path))
     let engine = try ReviewEngine(playbook: arguments.playbook.map { URL(fileURLWithPath: $0, isDirectory: true) })
     let hub = ProgressHub()
+    let extractor = Extractor(limits: IngestLimits(maxFileBytes: arguments.security.maxUploadBytes))
     let jobs = ReviewJobRunner(
-        store: store, hub: hub, engine: engine, logger: logger,
+        store: store, files: files, extractor: extractor, hub: hub, engine: engine, logger: logger,
         concurrency: arguments.jobConcurrency ?? ProcessInfo.processInfo.activeProcessorCount,
         lease: .milliseconds(Int64(arguments.jobLeaseSeconds * 1000)), changes: changes)
     let clusterFeed = changes.map { ClusterEventFeed(hub: hub, store: store, changes: $0, logger: logger) }
@@ -70,7 +71,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
     MetricsController(metrics: metrics, hub: hub, store: store).addRoutes(to: router)
     let api = router.group("api/v1")
     TaskController(
-        store: store, files: files, extractor: Extractor(limits: IngestLimits(maxFileBytes: security.maxUploadBytes)),
+        store: store, files: files, extractor: extractor,
         engine: engine, jobs: jobs, maxUploadBytes: security.maxUploadBytes
     ).addRoutes(to: api)
     let reports = try ReportCache(

@@ -28,6 +28,20 @@ public struct Extractor: Sendable {
         filename: String,
         progress: @Sendable (_ page: Int, _ pageCount: Int) async -> Void = { _, _ in }
     ) async throws(IngestError) -> ExtractedDocument {
+        // With OCR allowed every readable file yields a document.
+        try await extract(data, filename: filename, recognizing: true, progress: progress)!
+    }
+
+    /// Extracts what is quick to read — text, Word files, PDFs with a text layer — and returns nil for a file
+    /// that needs OCR (a scan or a photo, seconds per page), so a server can answer the upload at once and
+    /// recognize the text later with `extract`, reporting progress page by page.
+    public func extractWithoutOCR(_ data: Data, filename: String) async throws(IngestError) -> ExtractedDocument? {
+        try await extract(data, filename: filename, recognizing: false) { _, _ in }
+    }
+
+    private func extract(
+        _ data: Data, filename: String, recognizing: Bool, progress: @Sendable (Int, Int) async -> Void
+    ) async throws(IngestError) -> ExtractedDocument? {
         try checkSize(data)
         let content = try FormatSniffer().identify(data, filename: filename)
         let runner = ProgramRunner(timeout: limits.subprocessTimeout, searchPath: programSearchPath)
@@ -43,12 +57,14 @@ public struct Extractor: Sendable {
             return try await assemble(pages: Self.formFeedPages(text), format: .doc, progress: progress)
         case .pdf:
             // The PDF reader reports progress itself, page by page, since OCR makes pages slow.
-            let result = try await PDFReader(limits: limits, runner: runner).read(data, progress: progress)
+            let reader = PDFReader(limits: limits, runner: runner)
+            guard let result = try await reader.read(data, recognizing: recognizing, progress: progress) else { return nil }
             return try assemble(pages: result.pages, format: result.recognizedPages > 0 ? .scannedPDF : .pdf)
         case .image:
             if let size = ImageDimensions(data), size.pixels > limits.maxImagePixels {
                 throw IngestError(.unreadable, "图片尺寸过大（\(size.width)×\(size.height) 像素），请缩小后重新上传")
             }
+            guard recognizing else { return nil }
             let text = try await withScratchDirectory { directory throws(IngestError) in
                 let image = try writeInput(data, named: "input.image", in: directory)
                 return try await OCRReader(limits: limits, runner: runner).recognize(imageAt: image)
@@ -79,7 +95,7 @@ public struct Extractor: Sendable {
 
     private func assemble(pages: [String], format: SourceFormat, headersAndFooters: String = "") throws(IngestError)
         -> ExtractedDocument {
-        let laidOut = [.pdf, .scannedPDF, .image].contains(format)
+        let laidOut = format.hasFixedPages
         let (text, spans) = TextNormalizer(isLaidOut: laidOut).normalize(pages: pages)
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw IngestError(.unreadable, laidOut ? "未能从文件中识别出文字（可能是空白页或图像不清晰）" : "文件内容为空")

@@ -6,6 +6,10 @@ public enum SourceFormat: String, Codable, Sendable, CaseIterable {
     /// A PDF without a usable text layer, read by OCR.
     case scannedPDF = "pdf_ocr"
     case image
+
+    /// Whether the source has fixed pages a finding can cite (PDFs, scans, photos); where a Word or
+    /// text file breaks its pages depends on the program showing it.
+    public var hasFixedPages: Bool { [.pdf, .scannedPDF, .image].contains(self) }
 }
 
 /// Where one page of the source lies in the extracted text (Unicode-scalar offsets, end exclusive).

@@ -12,7 +12,8 @@ struct PDFReader: Sendable {
         var recognizedPages: Int
     }
 
-    func read(_ data: Data, progress: @Sendable (Int, Int) async -> Void) async throws(IngestError) -> Result {
+    /// The pages' text; nil when some page needs OCR and `recognizing` is false.
+    func read(_ data: Data, recognizing: Bool, progress: @Sendable (Int, Int) async -> Void) async throws(IngestError) -> Result? {
         try await withScratchDirectory { directory throws(IngestError) in
             let pdf = try writeInput(data, named: "input.pdf", in: directory)
             let pageCount = try await countPages(pdf)
@@ -33,6 +34,7 @@ struct PDFReader: Sendable {
                 // recognizing it would cost seconds, and Tesseract would be needed for nothing.
                 scanned = scanned.filter { pictured.contains($0 + 1) }
             }
+            guard recognizing || scanned.isEmpty else { return nil }
             try await recognize(scanned, into: &pages, pdf: pdf, directory: directory, progress: progress)
             return Result(pages: pages, recognizedPages: scanned.count)
         }

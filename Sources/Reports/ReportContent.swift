@@ -129,10 +129,11 @@ struct ReportContent {
         return items
     }
 
-    /// 第3行 / 第3–5行, from the finding's line numbers.
+    /// 第3行 / 第3–5行, from the finding's line numbers, after 第2页 when the source has fixed pages.
     static func location(of finding: Finding) -> String? {
         guard let first = finding.lineNumbers.min(), let last = finding.lineNumbers.max() else { return nil }
-        return first == last ? "第\(first)行" : "第\(first)–\(last)行"
+        let lines = first == last ? "第\(first)行" : "第\(first)–\(last)行"
+        return finding.page.map { "第\($0)页 " + lines } ?? lines
     }
 
     private static func paragraphs(_ text: String) -> [Paragraph] {

@@ -166,6 +166,9 @@ public struct Finding: Codable, Sendable, Hashable {
     public var span: TextSpan?
     /// 1-based line numbers of the reviewed text the span covers.
     public var lineNumbers: [Int]
+    /// 1-based page of the source file where the quoted clause starts (`ReviewReport.locatePages`);
+    /// nil for document-level findings.
+    public var page: Int?
     public var statutes: [StatuteCitation]
 
     public init(
@@ -198,7 +201,7 @@ public struct Finding: Codable, Sendable, Hashable {
         case clauseText = "clause_text"
         case span
         case lineNumbers = "line_numbers"
-        case statutes
+        case page, statutes
     }
 
     /// Writes every key, with `"span": null` for document-level findings, so clients always see the field.
@@ -216,6 +219,7 @@ public struct Finding: Codable, Sendable, Hashable {
         try container.encode(clauseText, forKey: .clauseText)
         try container.encode(span, forKey: .span)
         try container.encode(lineNumbers, forKey: .lineNumbers)
+        try container.encode(page, forKey: .page)
         try container.encode(statutes, forKey: .statutes)
     }
 }
@@ -322,5 +326,15 @@ public struct ReviewReport: Codable, Sendable, Hashable {
         case clauseCount = "clause_count"
         case findings = "risks"
         case summary
+    }
+
+    /// Sets each quoting finding's `page` from the offsets (Unicode scalars, ascending) where the source's pages
+    /// start in the reviewed text; page 1 starts at the first offset.
+    public mutating func locatePages(startingAt pageStarts: [Int]) {
+        guard !pageStarts.isEmpty else { return }
+        for index in findings.indices {
+            guard let start = findings[index].span?.start else { continue }
+            findings[index].page = (pageStarts.lastIndex { $0 <= start } ?? 0) + 1
+        }
     }
 }

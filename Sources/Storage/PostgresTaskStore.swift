@@ -178,7 +178,7 @@ public final class PostgresTaskStore: TaskStore, ChangeFeed {
             INSERT INTO tasks (status, contract_type, filename, file_sha256, file_size, source_format, text, pages,
                                owner, created_at, updated_at)
             VALUES (\(TaskStatus.pending.rawValue), \(task.contractType), \(task.filename), \(task.file.sha256),
-                    \(Int64(task.file.size)), \(task.sourceFormat), \(task.text), \(task.pagesJSON), \(task.owner), \(now), \(now))
+                    \(Int64(task.file.size)), \(task.sourceFormat), \(task.text ?? ""), \(task.pagesJSON), \(task.owner), \(now), \(now))
             RETURNING \(unescaped: taskColumns)
             """)
         return try rows.first.orThrow()
@@ -189,9 +189,9 @@ public final class PostgresTaskStore: TaskStore, ChangeFeed {
     }
 
     public func text(ofTask id: Int64) async throws -> TaskText? {
-        try await rows("SELECT text, pages FROM tasks WHERE id = \(id)").first.map {
+        try await rows("SELECT text, pages FROM tasks WHERE id = \(id)").first.flatMap {
             let row = $0.makeRandomAccess()
-            return TaskText(text: try row.string("text").orThrow(), pagesJSON: row.string("pages") ?? "[]")
+            return TaskText(stored: row.string("text"), pagesJSON: row.string("pages"))
         }
     }
 
@@ -276,6 +276,13 @@ public final class PostgresTaskStore: TaskStore, ChangeFeed {
 
     public func complete(taskID: Int64, resultJSON: String) async throws {
         try await fenced(taskID, "UPDATE tasks SET status = 'COMPLETED', result = \(resultJSON), error = NULL, updated_at = \(Date().timeIntervalSince1970)")
+    }
+
+    public func saveText(taskID: Int64, _ text: TaskText, contractType: String) async throws {
+        try await fenced(taskID, """
+            UPDATE tasks SET text = \(text.text), pages = \(text.pagesJSON), contract_type = COALESCE(contract_type, \(contractType)),
+                updated_at = \(Date().timeIntervalSince1970)
+            """)
     }
 
     public func fail(taskID: Int64, message: String) async throws {

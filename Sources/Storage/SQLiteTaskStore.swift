@@ -124,7 +124,7 @@ public final class SQLiteTaskStore: TaskStore {
             """,
             [
                 .text(TaskStatus.pending.rawValue), .optionalText(task.contractType), .text(task.filename),
-                .text(task.file.sha256), .integer(task.file.size), .text(task.sourceFormat), .text(task.text),
+                .text(task.file.sha256), .integer(task.file.size), .text(task.sourceFormat), .text(task.text ?? ""),
                 .text(task.pagesJSON), .optionalText(task.owner), .float(now), .float(now),
             ])
         return try TaskRecord(row: rows.first.orThrow())
@@ -137,7 +137,7 @@ public final class SQLiteTaskStore: TaskStore {
 
     public func text(ofTask id: Int64) async throws -> TaskText? {
         let rows = try await connection.query("SELECT text, pages FROM tasks WHERE id = ?", [.integer(Int(id))])
-        return rows.first.map { TaskText(text: $0.column("text")?.string ?? "", pagesJSON: $0.column("pages")?.string ?? "[]") }
+        return rows.first.flatMap { TaskText(stored: $0.column("text")?.string, pagesJSON: $0.column("pages")?.string) }
     }
 
     public func tasks(matching query: TaskQuery) async throws -> TaskPage {
@@ -207,6 +207,12 @@ public final class SQLiteTaskStore: TaskStore {
     public func complete(taskID: Int64, resultJSON: String) async throws {
         try await fenced(taskID, "UPDATE tasks SET status = 'COMPLETED', result = ?, error = NULL, updated_at = ?", [
             .text(resultJSON), .float(Date().timeIntervalSince1970),
+        ])
+    }
+
+    public func saveText(taskID: Int64, _ text: TaskText, contractType: String) async throws {
+        try await fenced(taskID, "UPDATE tasks SET text = ?, pages = ?, contract_type = COALESCE(contract_type, ?), updated_at = ?", [
+            .text(text.text), .text(text.pagesJSON), .text(contractType), .float(Date().timeIntervalSince1970),
         ])
     }
 

@@ -42,13 +42,14 @@ public struct NewTask: Sendable {
     public var filename: String
     public var file: StoredFile
     public var sourceFormat: String
-    public var text: String
+    /// Nil for a scan or photo whose text the review recognizes first (OCR takes seconds per page).
+    public var text: String?
     /// The page map as JSON (the Ingest module's PageSpan list).
     public var pagesJSON: String
     public var owner: String?
 
     public init(
-        contractType: String?, filename: String, file: StoredFile, sourceFormat: String, text: String,
+        contractType: String?, filename: String, file: StoredFile, sourceFormat: String, text: String?,
         pagesJSON: String, owner: String?
     ) {
         self.contractType = contractType
@@ -65,6 +66,18 @@ public struct NewTask: Sendable {
 public struct TaskText: Sendable, Hashable {
     public var text: String
     public var pagesJSON: String
+
+    public init(text: String, pagesJSON: String) {
+        self.text = text
+        self.pagesJSON = pagesJSON
+    }
+
+    /// From the stored columns: a task whose text is still to be recognized stores an empty text
+    /// (extraction never yields one), which reads back as nil.
+    init?(stored text: String?, pagesJSON: String?) {
+        guard let text, !text.isEmpty else { return nil }
+        self.init(text: text, pagesJSON: pagesJSON ?? "[]")
+    }
 }
 
 /// What kind of progress event a review run appended.
@@ -137,7 +150,11 @@ public protocol TaskStore: Sendable {
 
     func createTask(_ task: NewTask) async throws -> TaskRecord
     func task(id: Int64) async throws -> TaskRecord?
+    /// Nil when the task does not exist or its text is still to be recognized.
     func text(ofTask id: Int64) async throws -> TaskText?
+    /// Stores the text recognized for a task created without one, and its contract type when none was set;
+    /// throws `LeaseLost` when another node holds the task.
+    func saveText(taskID: Int64, _ text: TaskText, contractType: String) async throws
     func tasks(matching query: TaskQuery) async throws -> TaskPage
 
     /// Sets the role (and optionally the type and party names) of a task that is not being reviewed;

@@ -168,6 +168,11 @@ extension JSONValue {
         return nil
     }
 
+    var arrayValue: [JSONValue]? {
+        if case .array(let values) = self { return values }
+        return nil
+    }
+
     static func object(_ text: String) -> JSONValue { JSONValue.parse(text)! }
 }
 

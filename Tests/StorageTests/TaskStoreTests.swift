@@ -3,8 +3,8 @@ import Logging
 import Storage
 import Testing
 
-private func newTask(_ text: String = "第一条 测试") -> NewTask {
-    NewTask(contractType: "purchase", filename: "a.txt", file: StoredFile(sha256: "ab", size: 3), sourceFormat: "text",
+private func newTask(_ text: String? = "第一条 测试", contractType: String? = "purchase") -> NewTask {
+    NewTask(contractType: contractType, filename: "a.txt", file: StoredFile(sha256: "ab", size: 3), sourceFormat: "text",
             text: text, pagesJSON: #"[{"page":1,"start":0,"end":6}]"#, owner: nil)
 }
 
@@ -31,6 +31,19 @@ private func progress(_ stage: String, _ value: Int) -> EventDraft {
             #expect(try await store.text(ofTask: task.id)?.text == "第一条 价款")
             #expect(try await store.task(id: task.id + 1000) == nil)
             #expect(try await store.text(ofTask: task.id + 1000) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available) func aScanHasNoTextUntilItsRecognizedTextIsSaved(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            let task = try await store.createTask(newTask(nil, contractType: nil))
+            #expect(try await store.text(ofTask: task.id) == nil)
+            let recognized = TaskText(text: "第一条 租金", pagesJSON: #"[{"page":1,"start":0,"end":6}]"#)
+            try await store.saveText(taskID: task.id, recognized, contractType: "lease")
+            #expect(try await store.text(ofTask: task.id) == recognized)
+            #expect(try await store.task(id: task.id)?.contractType == "lease", "detected from the recognized text")
+            try await store.saveText(taskID: task.id, recognized, contractType: "loan")
+            #expect(try await store.task(id: task.id)?.contractType == "lease", "a type already set is kept")
         }
     }
 
@@ -159,6 +172,9 @@ private func progress(_ stage: String, _ value: Int) -> EventDraft {
             await #expect(throws: LeaseLost.self) { try await first.appendEvent(taskID: task.id, progress("analyzing", 50)) }
             await #expect(throws: LeaseLost.self) { try await first.complete(taskID: task.id, resultJSON: "{}") }
             await #expect(throws: LeaseLost.self) { try await first.fail(taskID: task.id, message: "x") }
+            await #expect(throws: LeaseLost.self) {
+                try await first.saveText(taskID: task.id, TaskText(text: "第一条", pagesJSON: "[]"), contractType: "lease")
+            }
             try await first.releaseLeases(of: [task.id])
             #expect(try await second.appendEvent(taskID: task.id, progress("queued", 0)).seq == 2, "the release changed nothing")
             try await second.complete(taskID: task.id, resultJSON: "{}")

@@ -33,37 +33,56 @@ struct TaskController<Context: CallerContext> {
 
     @Sendable func upload(_ request: Request, context: Context) async throws -> Response {
         let form = try await UploadForm.parse(request, maxFileBytes: maxUploadBytes)
-        let document: ExtractedDocument
+        let document: ExtractedDocument?
+        let sourceFormat: SourceFormat
         do {
-            document = try await extractor.extract(form.content, filename: form.filename)
+            sourceFormat = try extractor.sniff(form.content, filename: form.filename)
+            document = try await extractor.extractWithoutOCR(form.content, filename: form.filename)
         } catch {
             throw Self.apiError(error)
         }
         let requested = form.contractType.flatMap(ContractType.init(alias:))
-        let contractType = requested ?? engine.detectContractType(in: document.text)
+        // A scan's type is detected once the review has recognized its text.
+        let contractType = requested ?? document.map { engine.detectContractType(in: $0.text) }
         let stored = try files.put(form.content)
-        let pages = String(decoding: try JSONEncoder.wire.encode(document.pages), as: UTF8.self)
+        let pages = String(decoding: try JSONEncoder.wire.encode(document?.pages ?? []), as: UTF8.self)
         let task = try await store.createTask(
-            NewTask(contractType: contractType.rawValue, filename: form.filename, file: stored,
-                    sourceFormat: document.sourceFormat.rawValue, text: document.text, pagesJSON: pages, owner: context.apiKeyID))
-        let parties = engine.parties(in: document.text)
+            NewTask(contractType: contractType?.rawValue, filename: form.filename, file: stored,
+                    sourceFormat: (document?.sourceFormat ?? Self.recognized(sourceFormat)).rawValue, text: document?.text,
+                    pagesJSON: pages, owner: context.apiKeyID))
         context.logger.info("contract uploaded", metadata: ["task_id": "\(task.id)", "bytes": "\(stored.size)"])
-        return JSONValue.object([
-            ("task_id", .integer(task.id)),
-            ("filename", .string(task.filename)),
-            ("contract_type", .string(contractType.rawValue)),
-            ("contract_type_label", .string(contractType.label)),
-            ("contract_type_detected", .bool(requested == nil)),
-            ("status", .string(task.status.rawValue)),
-            ("message", "文件上传成功"),
-            ("entities_extracted", .object([
-                ("parties", .array(parties.map(TaskPresenter.party))),
+        let extracted: [(String, JSONValue)]
+        if let document {
+            extracted = [
+                ("parties", .array(engine.parties(in: document.text).map(TaskPresenter.party))),
                 ("characters", .integer(Int64(document.text.unicodeScalars.count))),
                 ("pages", .integer(Int64(document.pages.count))),
                 ("source_format", .string(document.sourceFormat.rawValue)),
-            ])),
+                ("text_ready", .bool(true)),
+            ]
+        } else {
+            extracted = [
+                ("parties", .array([])), ("characters", .null), ("pages", .null),
+                ("source_format", .string(task.sourceFormat)),
+                ("text_ready", .bool(false)),
+            ]
+        }
+        return JSONValue.object([
+            ("task_id", .integer(task.id)),
+            ("filename", .string(task.filename)),
+            ("contract_type", .optional(contractType?.rawValue)),
+            ("contract_type_label", .optional(contractType?.label)),
+            ("contract_type_detected", .bool(requested == nil && document != nil)),
+            ("status", .string(task.status.rawValue)),
+            ("message", .string(document == nil ? "文件上传成功；这是扫描件或图片，文字将在审查开始后逐页识别（OCR），进度可通过WebSocket查看" : "文件上传成功")),
+            ("entities_extracted", .object(extracted)),
             ("next_step", "请调用 POST /api/v1/draft_roles 获取立场候选，再调用 POST /api/v1/confirm_roles 确认审查立场"),
         ]).response()
+    }
+
+    /// The format a file that needs OCR is stored as: a PDF without a text layer is a scan.
+    private static func recognized(_ format: SourceFormat) -> SourceFormat {
+        format == .pdf ? .scannedPDF : format
     }
 
     static func apiError(_ error: IngestError) -> APIError {
@@ -82,7 +101,11 @@ struct TaskController<Context: CallerContext> {
 
     @Sendable func text(_ request: Request, context: Context) async throws -> Response {
         let task = try await existingTask(context.parameters.get("id"), context)
-        guard let text = try await store.text(ofTask: task.id) else { throw APIError.taskNotFound(task.id) }
+        guard let text = try await store.text(ofTask: task.id) else {
+            throw APIError(.conflict, "TEXT_NOT_READY", "任务 \(task.id) 是扫描件或图片，文字在审查的识别阶段（extracting）完成后提供", details: [
+                ("current_status", .string(task.status.rawValue))
+            ])
+        }
         return JSONValue.object([
             ("task_id", .integer(task.id)),
             ("text", .string(text.text)),

@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Logging
 import Realtime
 import Review
@@ -18,6 +19,8 @@ import Synchronization
 /// it from the store — this node's own jobs included, so nothing is published twice.
 final class ReviewJobRunner: Service {
     private let store: any TaskStore
+    private let files: FileStore
+    private let extractor: Extractor
     private let engine: ReviewEngine
     private let logger: Logger
     private let concurrency: Int
@@ -33,9 +36,11 @@ final class ReviewJobRunner: Service {
     ///   - concurrency: reviews run at once; 0 makes a node that serves clients but runs no reviews.
     ///   - lease: how long a claim lasts unrenewed; a dead node's jobs wait this long before another node takes them.
     ///   - changes: the cluster's announcements, nil for a single process.
-    init(store: any TaskStore, hub: ProgressHub, engine: ReviewEngine, logger: Logger, concurrency: Int, lease: Duration,
-         changes: (any ChangeFeed)?) {
+    init(store: any TaskStore, files: FileStore, extractor: Extractor, hub: ProgressHub, engine: ReviewEngine, logger: Logger,
+         concurrency: Int, lease: Duration, changes: (any ChangeFeed)?) {
         self.store = store
+        self.files = files
+        self.extractor = extractor
         self.engine = engine
         self.logger = logger
         self.concurrency = max(0, concurrency)
@@ -130,15 +135,16 @@ final class ReviewJobRunner: Service {
         let taskID = task.id
         let progress = ProgressRecorder(taskID: taskID, store: store, publish: publish, patience: lease)
         do {
-            guard let text = try await store.text(ofTask: taskID) else { return }
             try await progress.emit(.queued, 0, "审查任务已开始")
-            try await progress.emit(.extracting, 10, "正在读取合同文本...")
+            let (text, contractType) = try await contractText(of: task, progress)
             let role = task.role.flatMap(Role.init(rawValue:)) ?? .partyA
-            let report = await engine.review(
-                text: text.text, contractType: task.contractType.flatMap(ContractType.init(rawValue:)), role: role,
-                partyNames: task.partyNames
+            var report = await engine.review(
+                text: text.text, contractType: contractType, role: role, partyNames: task.partyNames
             ) { step in
                 try? await progress.emit(step)
+            }
+            if SourceFormat(rawValue: task.sourceFormat)?.hasFixedPages == true {
+                report.locatePages(startingAt: Self.pageStarts(text))
             }
             try Task.checkCancellation()
             let result = String(decoding: try JSONEncoder.wire.encode(report), as: UTF8.self)
@@ -160,10 +166,38 @@ final class ReviewJobRunner: Service {
             logger.error("review abandoned: \(unavailable)", metadata: ["task_id": "\(taskID)"])
         } catch {
             logger.error("review failed", metadata: ["task_id": "\(taskID)", "error": "\(error)"])
-            let message = "审查失败: 服务器内部错误"
+            let message = "审查失败: " + ((error as? IngestError)?.message ?? "服务器内部错误")
             try? await store.fail(taskID: taskID, message: message)
             try? await progress.finish(.init(kind: .failed, stage: "failed", progress: progress.current, message: message))
         }
+    }
+}
+
+extension ReviewJobRunner {
+    /// The task's text and contract type: stored at upload, or — for a scan or a photo — recognized now, page by
+    /// page (each page an `extracting` event), and saved with the type detected from it when none was given.
+    private func contractText(of task: TaskRecord, _ progress: ProgressRecorder) async throws -> (TaskText, ContractType?) {
+        let given = task.contractType.flatMap(ContractType.init(rawValue:))
+        if let text = try await store.text(ofTask: task.id) {
+            try await progress.emit(.extracting, 10, "正在读取合同文本...")
+            return (text, given)
+        }
+        try await progress.emit(.extracting, 1, "正在识别扫描件文字（OCR）...")
+        let data = try files.get(task.file)
+        let document = try await extractor.extract(data, filename: task.filename) { page, pageCount in
+            try? await progress.emit(.extracting, 1 + 17 * page / pageCount, "正在识别扫描件文字：第 \(page)/\(pageCount) 页")
+        }
+        let text = TaskText(text: document.text,
+                            pagesJSON: String(decoding: try JSONEncoder.wire.encode(document.pages), as: UTF8.self))
+        let contractType = given ?? engine.detectContractType(in: document.text)
+        try await progress.retrying { [store] in try await store.saveText(taskID: task.id, text, contractType: contractType.rawValue) }
+        return (text, contractType)
+    }
+
+    /// Where the pages of the source file start in its text, from the page map stored with it.
+    private static func pageStarts(_ text: TaskText) -> [Int] {
+        let pages = (try? JSONDecoder().decode([PageSpan].self, from: Data(text.pagesJSON.utf8))) ?? []
+        return pages.map(\.start)
     }
 }
 
@@ -175,6 +209,7 @@ private actor ProgressRecorder {
     /// How long a write keeps retrying while the database is unreachable; past the lease, the task is someone else's.
     let patience: Duration
     private(set) var current = 0
+    private var lastMessage = ""
 
     init(taskID: Int64, store: any TaskStore, publish: @escaping @Sendable (StoredEvent) -> Void, patience: Duration) {
         self.taskID = taskID
@@ -197,10 +232,13 @@ private actor ProgressRecorder {
         try await emit(step.stage, band.from + Int((Double(band.to - band.from) * fraction).rounded(.down)), band.message)
     }
 
+    /// Appends a progress event when the bar moves or the message says something new (each OCR'd page),
+    /// never moving the bar back.
     func emit(_ stage: ReviewStage, _ progress: Int, _ message: String) async throws {
         try Task.checkCancellation()
-        guard progress > current || current == 0 else { return }
+        guard progress > current || message != lastMessage || current == 0 else { return }
         current = max(current, progress)
+        lastMessage = message
         try await append(.init(kind: .progress, stage: stage.rawValue, progress: current, message: message))
     }
 

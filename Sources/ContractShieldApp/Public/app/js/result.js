@@ -3,7 +3,7 @@
 import { download, ApiError } from './api.js';
 import { h, announce, copyText } from './dom.js';
 import { levelDonut, categoryBars, LEVELS } from './chart.js';
-import { highlightRuns, levelRank, pageOf } from './text.js';
+import { highlightRuns, levelRank } from './text.js';
 import { LEVEL_LABELS, FORMATS } from './labels.js';
 
 const ASSESSMENT_CLASS = { 高风险: 'high', 中等风险: 'medium', 低风险: 'low' };
@@ -143,7 +143,7 @@ export function resultView(task, result, textInfo) {
     const level = String(risk.risk_level || '').toLowerCase();
     const lines = Array.isArray(risk.line_numbers) && risk.line_numbers.length
       ? `第 ${risk.line_numbers.join('、')} 行` : null;
-    const page = risk.span ? pageOf(textInfo && textInfo.pages, risk.span.start) : null;
+    const page = risk.page;  // set by the server for PDFs, scans and photos only
     const statutes = Array.isArray(risk.statutes) ? risk.statutes : [];
     const copyStatus = h('span', { class: 'copy-status', role: 'status' });
     const canLocate = linked.has(risk.id);

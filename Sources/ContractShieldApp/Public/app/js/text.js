@@ -50,10 +50,3 @@ export function highlightRuns(text, risks) {
   }
   return { runs, linked: new Set(ranges.map((r) => r.risk.id)) };
 }
-
-/** The page (1-based) holding code point `offset`, from the text endpoint's page map. */
-export function pageOf(pages, offset) {
-  if (!Array.isArray(pages) || pages.length < 2) return null;
-  const page = pages.find((p) => offset >= p.start && offset < p.end);
-  return page ? page.page : null;
-}
