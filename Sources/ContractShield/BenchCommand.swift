@@ -10,7 +10,7 @@ import Realtime
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "性能基准：审查延迟、WebSocket 回显、空闲内存",
-        subcommands: [ReviewLatency.self, EngineThroughput.self, WebSocketEcho.self, IdleMemory.self])
+        subcommands: [ReviewLatency.self, EngineThroughput.self, IngestThroughput.self, WebSocketEcho.self, IdleMemory.self])
 
     /// Where a benchmark sends its load: `--server`, or a fresh `contractshield serve` child process.
     struct Target: ParsableArguments {
