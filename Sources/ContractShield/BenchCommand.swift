@@ -119,13 +119,12 @@ extension BenchCommand {
             commandName: "rss", abstract: "Resident memory of a freshly started, idle server")
 
         func run() async throws {
-            try await withServer(Target()) { _, pid in
-                guard let pid else { return }
-                try await Task.sleep(for: .seconds(2))
-                let kib = ProcessMemory.residentKiB(pid: pid) ?? 0
-                print("idle server RSS: \(kib / 1024) MiB")
-                print("bench=idle_rss rss_kib=\(kib)")
-            }
+            let child = try await ServerProcess.start()
+            defer { child.stop() }
+            try await Task.sleep(for: .seconds(2))
+            let kib = ProcessMemory.residentKiB(pid: child.pid) ?? 0
+            print("idle server RSS: \(kib / 1024) MiB")
+            print("bench=idle_rss rss_kib=\(kib)")
         }
     }
 }

@@ -66,7 +66,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
     router.middlewares.add(LogRequestsMiddleware(.debug))
     if let authenticator { router.middlewares.add(APIKeyMiddleware(authenticator: authenticator)) }
     let metrics = AppMetrics()
-    WebAppFiles.add(to: router)
+    WebAppFiles.add(to: router, logger: logger)
     ServiceController(store: store).addRoutes(to: router)
     MetricsController(metrics: metrics, hub: hub, store: store).addRoutes(to: router)
     let api = router.group("api/v1")
