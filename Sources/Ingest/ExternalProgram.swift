@@ -87,9 +87,15 @@ struct ProgramRunner: Sendable {
 }
 
 extension ProgramRunner {
+    /// Throws the program's `missingError` unless it is installed: for work that runs it later, so the
+    /// user hears of a missing program at upload rather than minutes into a review.
+    func requireInstalled(_ programs: [ExternalProgram]) throws(IngestError) {
+        for program in programs { _ = try locate(program) }
+    }
+
     private func locate(_ program: ExternalProgram) throws(IngestError) -> Executable {
-        guard let searchPath else { return .name(program.name) }
-        for directory in searchPath {
+        let directories = searchPath ?? (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+        for directory in directories {
             let candidate = (directory as NSString).appendingPathComponent(program.name)
             if FileManager.default.isExecutableFile(atPath: candidate) { return .path(FilePath(candidate)) }
         }

@@ -34,7 +34,8 @@ public struct Extractor: Sendable {
 
     /// Extracts what is quick to read — text, Word files, PDFs with a text layer — and returns nil for a file
     /// that needs OCR (a scan or a photo, seconds per page), so a server can answer the upload at once and
-    /// recognize the text later with `extract`, reporting progress page by page.
+    /// recognize the text later with `extract`, reporting progress page by page. Throws `.programMissing`
+    /// already when the OCR programs are not installed.
     public func extractWithoutOCR(_ data: Data, filename: String) async throws(IngestError) -> ExtractedDocument? {
         try await extract(data, filename: filename, recognizing: false) { _, _ in }
     }
@@ -58,13 +59,19 @@ public struct Extractor: Sendable {
         case .pdf:
             // The PDF reader reports progress itself, page by page, since OCR makes pages slow.
             let reader = PDFReader(limits: limits, runner: runner)
-            guard let result = try await reader.read(data, recognizing: recognizing, progress: progress) else { return nil }
+            guard let result = try await reader.read(data, recognizing: recognizing, progress: progress) else {
+                try runner.requireInstalled([.pdftoppm, .tesseract])
+                return nil
+            }
             return try assemble(pages: result.pages, format: result.recognizedPages > 0 ? .scannedPDF : .pdf)
         case .image:
             if let size = ImageDimensions(data), size.pixels > limits.maxImagePixels {
                 throw IngestError(.unreadable, "图片尺寸过大（\(size.width)×\(size.height) 像素），请缩小后重新上传")
             }
-            guard recognizing else { return nil }
+            guard recognizing else {
+                try runner.requireInstalled([.tesseract])
+                return nil
+            }
             let text = try await withScratchDirectory { directory throws(IngestError) in
                 let image = try writeInput(data, named: "input.image", in: directory)
                 return try await OCRReader(limits: limits, runner: runner).recognize(imageAt: image)

@@ -19,6 +19,12 @@ import Testing
         #expect(error == IngestError(.programMissing, "缺少外部程序 tesseract，请安装 tesseract-ocr tesseract-ocr-chi-sim"))
     }
 
+    @Test func deferringOCRStillSaysAtOnceThatTesseractIsMissing() async throws {
+        let png = try fixture("contract-page1.png")
+        let error = await ingestError { () async throws(IngestError) in _ = try await extractor.extractWithoutOCR(png, filename: "a.png") }
+        #expect(error == IngestError(.programMissing, "缺少外部程序 tesseract，请安装 tesseract-ocr tesseract-ocr-chi-sim"))
+    }
+
     @Test func legacyDocNeedsAntiword() async throws {
         let doc = Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
             + Data("WordDocument".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
