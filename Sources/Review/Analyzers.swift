@@ -361,10 +361,13 @@ struct Analyzers {
     /// "全部价款", "全部服务费", "全部合同款项": all of the price, whatever the fee is called.
     private static let wholePrice = CompiledRegex(fixed: "全部\\p{Han}{0,3}(?:款|费|价|租金|报酬)")
 
+    /// Words that tie a payment to performance ("到货后", "验收合格后"): such a payment is no prepayment.
+    private static let afterPerformance = ["验收", "交付后", "交货后", "发货后", "收到货物", "安装完", "上线", "保函", "担保"]
+
     private func prepayment(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["支付", "付清", "付款", "预付", "汇入", "转入", "汇至", "付至"]),
               sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"]),
-              !sentence.contains(["验收", "到货", "交付后", "交货后", "发货后", "收到货物", "安装完", "上线", "保函", "担保"])
+              !sentence.contains(Self.afterPerformance), !Self.mentionsArrival(sentence)
         else { return [] }
         let full = sentence.contains(["全额", "全款", "一次性支付合同总价", "付清"])
             || (sentence.contains(["全部"]) && Self.wholePrice.firstMatch(in: sentence.searchable) != nil)
@@ -372,6 +375,14 @@ struct Analyzers {
         guard full || share >= 0.5 else { return [] }
         return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
                             detail: full ? "签约后即须付清全部价款" : "签约后即须预付\(Self.percent(share))的价款")]
+    }
+
+    /// "到货后付款" ties payment to arrival; "收到货款后发货" does not (到货 there is part of 收到 + 货款).
+    private static func mentionsArrival(_ sentence: Sentence) -> Bool {
+        sentence.offsets(of: "到货").contains { offset in
+            let next = offset + 2
+            return !(next < sentence.range.upperBound && sentence.scalars[next] == "款")
+        }
     }
 
     // MARK: - Periods and dates
