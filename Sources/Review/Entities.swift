@@ -79,8 +79,10 @@ enum Quantities {
         #"(?:(人民币|RMB|¥|￥)\s*)?((?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(亿元|万元|元|亿|万)?"#)
     private static let capitals = CompiledRegex(fixed: "[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+[元圆](?:[零壹贰叁肆伍陆柒捌玖][角分])*[整正]?")
     private static let lowerWords = CompiledRegex(fixed: "(?<![零壹贰叁肆伍陆柒捌玖拾佰仟万亿])[零〇一二两三四五六七八九十百千万亿]*[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万亿]*(?=元)")
+    /// Percent, 百/千/万分之, tenths (三成), per mille (5‰) and the customary interest forms 月息二分 (2% a month) and
+    /// 年息八厘 (8% a year).
     private static let percent = CompiledRegex(fixed:
-        #"([0-9]+(?:\.[0-9]+)?)\s*[%％]|(百|千|万)分之([0-9.]+|[零〇一二两三四五六七八九十百点]+)|(?<![0-9零〇一二两三四五六七八九十])([一二三四五六七八九十]|[1-9])成(?![本员立交果就为功熟品年不新])"#)
+        #"([0-9]+(?:\.[0-9]+)?)\s*[%％]|(百|千|万)分之([0-9.]+|[零〇一二两三四五六七八九十百点]+)|(?<![0-9零〇一二两三四五六七八九十])([一二三四五六七八九十]|[1-9])成(?![本员立交果就为功熟品年不新])|([0-9]+(?:\.[0-9]+)?)\s*‰|(月|年)(?:息|利)\s*([0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十点]+)\s*(分|厘)(?![之钟])"#)
     private static let period = CompiledRegex(fixed:
         "(?<![0-9.月年])([0-9]{1,3}|[零〇一二两三四五六七八九十百]+)\\s*(?:个)?\\s*(周年|年(?![0-9一二三四五六七八九十]{1,2}月)|个月|月(?![0-9一二三四五六七八九十]{1,2}日)|周|星期|工作日|个工作日|日|天|小时)")
     private static let date = CompiledRegex(fixed: "([0-9]{4}|[〇零一二三四五六七八九]{4})\\s*年\\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\\s*月(?:\\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\\s*日)?")
@@ -125,6 +127,15 @@ enum Quantities {
                 value = decimalNumber(number).map { $0 / divisor }
             } else if let tenths = text.group(4, of: match) {
                 value = decimalNumber(tenths).map { $0 / 10 }
+            } else if let perMille = text.group(5, of: match) {
+                value = Double(perMille).map { $0 / 1000 }
+            } else if let period = text.group(6, of: match), let number = text.group(7, of: match),
+                      let unit = text.group(8, of: match) {
+                // 月息一分 = 1% a month, 一厘 = 0.1%; 年息一分 = 10% a year, 一厘 = 1%. The mention starts at the number,
+                // so the period word (月息) stays before it for `Analyzers.periodsPerYear`.
+                let scale = (unit == "分" ? 0.01 : 0.001) * (period == "年" ? 10 : 1)
+                let start = text.documentRange(match.range(at: 7)).lowerBound
+                return decimalNumber(number).map { RateMention(value: $0 * scale, range: start..<text.documentRange(match.range).upperBound) }
             } else {
                 value = nil
             }

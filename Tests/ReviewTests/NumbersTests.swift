@@ -41,6 +41,18 @@ import Testing
         #expect(abs(rates[3] - 0.3) < 1e-9 && abs(rates[4] - 0.125) < 1e-9)
     }
 
+    @Test func ratesPerMilleAndCustomaryInterest() {
+        let text = SearchableText("每日按5‰计；借款按月息二分计算，逾期按月息1.5分；年息八厘；三分之一；十分钟", base: 0)
+        let rates = Quantities.rates(in: text)
+        let values = rates.map(\.value)
+        #expect(values.count == 4)
+        #expect(abs(values[0] - 0.005) < 1e-9 && abs(values[1] - 0.02) < 1e-9 && abs(values[2] - 0.015) < 1e-9)
+        #expect(abs(values[3] - 0.08) < 1e-9)
+        // The mention starts at the number, so the period word before it says how often the rate is charged.
+        let before = String(text.string.unicodeScalars.prefix(rates[1].range.lowerBound))
+        #expect(Analyzers.periodsPerYear(before) == 12)
+    }
+
     @Test func ratesInTenthsButNotInWords() {
         let rates = Quantities.rates(in: SearchableText("按总价的三成支付；七成新设备一成不变，完成交付", base: 0)).map(\.value)
         #expect(rates == [0.3])
