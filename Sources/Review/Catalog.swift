@@ -68,7 +68,10 @@ struct RulePattern: Sendable {
 
     private static func expand(_ source: String, reviewer: [String], counterparty: [String]) -> String {
         func group(_ terms: [String]) -> String {
-            terms.isEmpty ? "(?!)" : "(?:" + terms.map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|") + ")"
+            // 许可方 must not match inside 被许可方, the other party.
+            terms.isEmpty ? "(?!)" : "(?:" + terms.map { term in
+                (PartyVocabulary.passiveTails.contains(term) ? "(?<!被)" : "") + NSRegularExpression.escapedPattern(for: term)
+            }.joined(separator: "|") + ")"
         }
         return source.replacingOccurrences(of: "{PARTY}", with: partyAlternation)
             .replacingOccurrences(of: "{SELF}", with: group(reviewer))

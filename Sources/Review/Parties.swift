@@ -31,7 +31,7 @@ enum PartyVocabulary {
     static let roleWords: [(word: String, role: Role)] = [
         ("买方", .buyer), ("买受人", .buyer), ("采购方", .buyer), ("采购人", .buyer), ("需方", .buyer), ("购买方", .buyer),
         ("购货方", .buyer), ("订购方", .buyer), ("采购单位", .buyer), ("购货单位", .buyer),
-        ("卖方", .seller), ("出卖人", .seller), ("供货方", .seller), ("供方", .seller), ("供应方", .seller), ("销售方", .seller),
+        ("卖方", .seller), ("出卖人", .seller), ("供货方", .seller), ("供货人", .seller), ("供方", .seller), ("供应方", .seller), ("销售方", .seller),
         ("供应商", .seller), ("出售方", .seller), ("供货单位", .seller), ("销售单位", .seller),
         ("委托方", .client), ("委托人", .client), ("委托单位", .client), ("客户", .client),
         ("服务方", .provider), ("受托方", .provider), ("受托人", .provider), ("咨询方", .provider), ("顾问方", .provider),
@@ -46,9 +46,16 @@ enum PartyVocabulary {
     ]
 
     /// Words that open a party line; role words plus the neutral designations.
-    static let designations: [String] = ["甲方", "乙方", "丙方", "丁方", "保证人", "担保人", "存货人", "保管人", "承揽人", "定作人",
-                                         "发包人", "承包人", "托运人", "承运人",
-                                         "发包方", "承包方", "转让方", "受让方", "许可方", "被许可方", "合作方"] + roleWords.map(\.word).filter { $0 != "客户" && $0 != "员工" }
+    /// Work, transport, warehousing, construction, franchise and agency contracts name their parties by what they do;
+    /// such a word has no fixed role, the 甲方/乙方 in its bracket decides.
+    static let designations: [String] = ["甲方", "乙方", "丙方", "丁方", "保证人", "担保人", "存货人", "存货方", "保管人", "保管方",
+                                         "承揽人", "承揽方", "定作人", "定作方", "发包人", "承包人", "托运人", "托运方", "承运人", "承运方",
+                                         "发包方", "承包方", "总承包方", "总承包人", "总包方", "分包方", "分包人", "转让方", "受让方",
+                                         "许可方", "被许可方", "特许人", "被特许人", "特许方", "被特许方", "代理方", "代理商", "合作方"]
+        + roleWords.map(\.word).filter { $0 != "客户" && $0 != "员工" }
+
+    /// Designations that are the tail of another one (许可方 of 被许可方): written after 被 they name the other party.
+    static let passiveTails: Set<String> = Set(designations.filter { designations.contains("被" + $0) })
 
     /// What 甲方 / 乙方 usually are in each kind of contract when the text does not say.
     static func conventionalRole(of designation: String, in type: ContractType) -> Role? {

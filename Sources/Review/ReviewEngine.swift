@@ -375,14 +375,14 @@ enum RiskScore {
 /// Guesses the contract type from the title and the party designations.
 enum ContractTypeDetector {
     /// Checked in order: the first entry with a word in the title wins ("财税顾问服务协议" is consulting, not service;
-    /// "委托加工协议" is a work contract, not a service).
+    /// "委托加工协议" is a work contract, not a service; "区域销售代理协议" and "软件许可及服务协议" are `other`).
     private static let titleWords: [(words: [String], type: ContractType)] = [
         (["劳动合同", "聘用合同", "雇佣合同", "聘用协议", "劳动协议"], .employment),
         (["保密", "商业秘密", "NDA"], .nda),
         (["借款", "借贷", "贷款合同"], .loan),
         (["租赁", "租用"], .lease),
         (["咨询", "顾问"], .consulting),
-        (["加工", "承揽", "仓储", "保管", "运输", "建设工程", "施工"], .other),
+        (["加工", "承揽", "仓储", "保管", "运输", "建设工程", "施工", "分包", "特许经营", "加盟", "代理", "许可", "居间"], .other),
         (["采购"], .purchase),
         (["供货", "供应"], .supply),
         (["买卖", "销售", "购销"], .sales),

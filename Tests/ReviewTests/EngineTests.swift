@@ -119,6 +119,26 @@ import Testing
         #expect(sharedEngine.detectContractType(in: "合同编号：GW-01\n企业常年顾问服务协议\n") == .consulting)
         #expect(sharedEngine.detectContractType(in: "零件委托加工协议\n定作人：某甲") == .other)
         #expect(sharedEngine.detectContractType(in: "员工商业秘密保护协议\n") == .nda)
+        #expect(sharedEngine.detectContractType(in: "区域销售代理协议\n委托方（甲方）：某甲") == .other)
+        #expect(sharedEngine.detectContractType(in: "软件许可及服务协议\n") == .other)
+        #expect(sharedEngine.detectContractType(in: "餐饮品牌特许经营合同\n") == .other)
+    }
+
+    @Test func partiesNamedByWhatTheyDoTakeTheirRoleFromTheBracket() {
+        let text = "专业分包合同\n总承包方（甲方）：某建工集团有限公司\n分包方（乙方）：某机电安装有限公司\n第一条 工程"
+        #expect(sharedEngine.parties(in: text).map(\.role) == [.partyA, .partyB])
+        #expect(sharedEngine.detectRole(in: text, partyNames: ["某机电安装有限公司"]) == .partyB)
+        let supply = "工作服采购合同\n采购人（甲方）：某物流集团\n供货人（乙方）：某服饰有限公司\n一、内容"
+        #expect(sharedEngine.detectRole(in: supply, partyNames: ["某服饰有限公司"]) == .seller)
+    }
+
+    @Test func aDesignationInsideItsPassiveFormIsTheOtherParty() async {
+        // 许可方 inside 被许可方 is not the licensor: the licensee's own right to terminate is no risk to the licensee.
+        let text = "软件许可协议\n许可方（甲方）：某软件公司\n被许可方（乙方）：某物流公司\n第一条 被许可方有权随时解除本协议，且不承担任何责任。"
+        let licensee = await review(text, .other, .partyB, names: ["某物流公司"])
+        #expect(!licensee.findings.contains { $0.ruleID == "unilateral-termination" })
+        let licensor = await review(text, .other, .partyA, names: ["某软件公司"])
+        #expect(licensor.findings.contains { $0.ruleID == "unilateral-termination" })
     }
 
     @Test func roleComesFromTheNamedPartysBlock() {
