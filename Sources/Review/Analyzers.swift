@@ -321,22 +321,24 @@ struct Analyzers {
         return best?.perYear ?? 1
     }
 
+    /// Words for the whole of a party's liability ("全部责任以一万元为上限"), besides 赔偿.
+    private static let wholeLiability = ["赔偿", "全部责任", "责任总额", "累计责任", "责任上限", "总责任", "一切责任"]
+
     /// "乙方累计赔偿责任不超过人民币一万元", "赔偿以合同总价的5%为限": a ceiling on damages far below the price. Caps
-    /// on 违约金 are not this: they limit a penalty, not the compensation of a loss.
+    /// on 违约金 are not this: they limit a penalty, not the compensation of a loss. A cap stated as a share ("年度许可费的
+    /// 10%") needs no price; a cap stated as an amount is compared with the price.
     private func liabilityCap(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["赔偿"]), sentence.contains(Self.capWords), !sentence.contains(["违约金", "滞纳金"]),
-              let price = facts.price, price > 0 else { return [] }
-        let ratio: Double
+        guard sentence.contains(Self.wholeLiability), sentence.contains(Self.capWords),
+              !sentence.contains(["违约金", "滞纳金"]) else { return [] }
         if let rate = Quantities.rates(in: sentence.searchable).first {
-            ratio = rate.value
-        } else if let cap = Quantities.money(in: sentence.searchable).map(\.cents).min() {
-            ratio = Double(cap) / Double(price)
-        } else {
-            return []
+            guard rate.value < settings.liabilityCapRatio else { return [] }
+            return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
+                                detail: "赔偿责任上限仅为计算基数的\(Self.percent(rate.value))")]
         }
-        guard ratio < settings.liabilityCapRatio else { return [] }
+        guard let price = facts.price, price > 0, let cap = Quantities.money(in: sentence.searchable).map(\.cents).min(),
+              Double(cap) / Double(price) < settings.liabilityCapRatio else { return [] }
         return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
-                            detail: "赔偿责任上限仅为合同价款\(Self.yuan(price))的\(Self.percent(ratio))")]
+                            detail: "赔偿责任上限仅为合同价款\(Self.yuan(price))的\(Self.percent(Double(cap) / Double(price)))")]
     }
 
     private func amountMismatch(_ sentence: Sentence) -> [AnalyzerHit] {
