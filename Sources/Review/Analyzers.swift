@@ -100,14 +100,18 @@ struct Analyzers {
     let settings: ReviewSettings
     /// Every designation of this contract, including short forms it defines (以下简称“公司”), longest first.
     let partyWord: CompiledRegex
+    /// A designation followed by a duty ("甲方应", "违约方须"): the party a clause obliges.
+    let obligedParty: CompiledRegex
 
     init(text: ReviewText, facts: ContractFacts, settings: ReviewSettings, sides: PartySides) {
         self.text = text
         self.facts = facts
         self.settings = settings
         let terms = Set(PartyVocabulary.designations + sides.reviewerTerms + sides.counterpartyTerms + PartySides.eitherSideTerms)
-        partyWord = CompiledRegex(fixed: "(?:" + terms.sorted { ($0.count, $0) > ($1.count, $1) }
-            .map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|") + ")")
+        let alternation = "(?:" + terms.sorted { ($0.count, $0) > ($1.count, $1) }
+            .map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|") + ")"
+        partyWord = CompiledRegex(fixed: alternation)
+        obligedParty = CompiledRegex(fixed: "(\(alternation))[^，,。；]{0,4}(?:应当|应|须|需|必须)")
     }
 
     private static let capitalDigits = Set("壹贰叁肆伍陆柒捌玖".unicodeScalars)
@@ -144,6 +148,14 @@ struct Analyzers {
     func firstParty(in sentence: Sentence) -> String? {
         let searchable = sentence.searchable
         return partyWord.firstMatch(in: searchable).flatMap { searchable.group(0, of: $0) }
+    }
+
+    /// The party whose duty a figure states: the last "甲方应…" before it ("乙方有权解除合同，甲方应双倍返还…"), else the
+    /// first party of the sentence ("乙方逾期的，应按…支付").
+    func party(obligedBy figure: Int, in sentence: Sentence) -> String? {
+        let searchable = sentence.searchable
+        let duty = obligedParty.matches(in: searchable).last { searchable.documentRange($0.range).upperBound <= figure }
+        return duty.flatMap { searchable.group(1, of: $0) } ?? firstParty(in: sentence)
     }
 
     func hits(_ name: AnalyzerName, in sentences: [Sentence]) -> [AnalyzerHit] {
@@ -232,13 +244,41 @@ struct Analyzers {
         sentence.contains(["日", "天"]) && Self.perDay.firstMatch(in: sentence.searchable) != nil
     }
 
+    /// "双倍返还", "三倍", "1.5倍": a penalty as a multiple of some sum.
+    private static let multiple = CompiledRegex(fixed: "([0-9]+(?:\\.[0-9]+)?|[一二两三四五六七八九十]|双)倍")
+    /// Multiples the law itself sets or that are no penalty (双倍返还定金, 双倍工资, 经济补偿的二倍, interest at 1.5倍 of
+    /// LPR), and the 竞业限制 penalty, customarily a multiple of the compensation the employee received.
+    private static let exemptMultiples = ["定金", "工资", "加班", "经济补偿", "利率", "利息", "LPR", "报价利率", "竞业限制"]
+
+    /// A sum the penalty is a multiple of: above 1 + limit when the base is the loss itself ("损失的1.2倍" is close to
+    /// the loss), above the limit for any other base.
+    private func penaltyMultiple(_ sentence: Sentence) -> (value: Double, range: Range<Int>)? {
+        guard sentence.contains(["倍"]), sentence.contains(["违约金", "返还", "赔偿", "支付", "罚金"]),
+              !sentence.contains(Self.exemptMultiples) else { return nil }
+        let searchable = sentence.searchable
+        for match in Self.multiple.matches(in: searchable) {
+            guard let written = searchable.group(1, of: match) else { continue }
+            let value = written == "双" ? 2 : Double(written) ?? ChineseNumerals.integer(written.unicodeScalars).map(Double.init) ?? 0
+            let range = searchable.documentRange(match.range)
+            let before = text.string(max(sentence.range.lowerBound, range.lowerBound - 10)..<range.lowerBound)
+            if value > (before.contains("损失") ? 1 + settings.penaltyRatioLimit : settings.penaltyRatioLimit) {
+                return (value, range)
+            }
+        }
+        return nil
+    }
+
     private func penaltyRatio(_ sentence: Sentence) -> [AnalyzerHit] {
+        if let multiple = penaltyMultiple(sentence) {
+            return [AnalyzerHit(range: sentence.range, party: party(obligedBy: multiple.range.lowerBound, in: sentence),
+                                detail: "约定按计算基数的\(Self.number(multiple.value))倍承担违约责任，远超30%的司法调整参照线")]
+        }
         guard sentence.contains(["违约金", "扣减", "扣除", "罚款", "罚金", "赔偿金"]), !isDaily(sentence),
               !sentence.contains(["定金"]) else { return [] }
         let party = firstParty(in: sentence)
         if let rate = nonCapRates(sentence).first(where: { $0.value > settings.penaltyRatioLimit }) {
             let percent = Self.percent(rate.value)
-            return [AnalyzerHit(range: sentence.range, party: party,
+            return [AnalyzerHit(range: sentence.range, party: self.party(obligedBy: rate.range.lowerBound, in: sentence),
                                 detail: "约定的违约金或扣款达到计算基数的\(percent)，超过30%的司法调整参照线")]
         }
         let amounts = Quantities.money(in: sentence.searchable).filter { _ in sentence.contains(["违约金", "罚金", "赔偿金"]) }

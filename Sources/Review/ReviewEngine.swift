@@ -95,7 +95,7 @@ public struct ReviewEngine: Sendable {
     }
 
     private static let priceWords = CompiledRegex(fixed:
-        "(?:合同总价款|合同总价|总价款|合同总金额|合同总额|\\p{Han}{0,3}费(?:用)?总额|合同金额|合同价款|年度服务费|借款金额|总价)")
+        "(?:合同总价款|合同总价|总价款|合同总金额|合同总额|\\p{Han}{0,3}费(?:用)?总额|合同金额|合同价款|年度\\p{Han}{1,4}?费|加盟费|借款金额|总价)")
 
     /// The first amount stated next to a word for the total price.
     static func contractPrice(_ whole: SearchableText) -> Int? {
