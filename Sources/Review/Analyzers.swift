@@ -20,6 +20,7 @@ enum AnalyzerName: String, Sendable, CaseIterable {
     case prepayment = "prepayment"
     case courtConnection = "court_connection"
     case liabilityCap = "liability_cap"
+    case trainingPenalty = "training_penalty"
 }
 
 /// Evidence an analyzer found: the scalar range to quote, the party the term burdens, and a sentence for the finding.
@@ -158,7 +159,17 @@ struct Analyzers {
         return duty.flatMap { searchable.group(1, of: $0) } ?? firstParty(in: sentence)
     }
 
-    func hits(_ name: AnalyzerName, in sentences: [Sentence]) -> [AnalyzerHit] {
+    /// Hits in one clause. Line items and the training penalty compare figures across its sentences; the others read
+    /// one sentence at a time.
+    func hits(_ name: AnalyzerName, in range: Range<Int>, sentences: [Sentence]) -> [AnalyzerHit] {
+        switch name {
+        case .lineItemsTotal: return lineItemsTotal(in: range)
+        case .trainingPenalty: return trainingPenalty(in: sentences)
+        default: return sentenceHits(name, in: sentences)
+        }
+    }
+
+    private func sentenceHits(_ name: AnalyzerName, in sentences: [Sentence]) -> [AnalyzerHit] {
         sentences.flatMap { sentence -> [AnalyzerHit] in
             switch name {
             case .penaltyRatio: penaltyRatio(sentence)
@@ -171,7 +182,7 @@ struct Analyzers {
                                              label: "竞业限制期限")
             case .leaseTerm: longPeriod(sentence, keywords: ["租赁期", "租期", "租赁期限"], limitYears: 20, label: "租赁期限")
             case .amountWordsMismatch: amountMismatch(sentence)
-            case .lineItemsTotal: []
+            case .lineItemsTotal, .trainingPenalty: []
             case .dateOrder: dateOrder(sentence)
             case .creditCode: creditCodes(sentence)
             case .idNumber: idNumbers(sentence)
@@ -185,7 +196,7 @@ struct Analyzers {
     }
 
     /// Line items are table rows, which span several sentences, so this one reads the whole clause.
-    func lineItemsTotal(in range: Range<Int>) -> [AnalyzerHit] {
+    private func lineItemsTotal(in range: Range<Int>) -> [AnalyzerHit] {
         var sum = 0, rows = 0
         var total: (cents: Int, range: Range<Int>)?
         guard text.scalars[range].contains(where: { $0 == "｜" || $0 == "|" || $0 == "\t" })
@@ -224,6 +235,36 @@ struct Analyzers {
         }
         if start < line.endIndex { cells.append(line[start...]) }
         return cells.filter { !$0.allSatisfy(\.isWhitespace) }
+    }
+
+    /// 劳动合同法第二十二条: the 违约金 for leaving before a service period ends may not exceed the training cost the
+    /// employer paid. The cost and the penalty are usually stated in different sentences of one clause; an amount counts
+    /// as the penalty when 违约金 is the nearer of the two words before it, as the cost when its sentence is about 培训.
+    private func trainingPenalty(in sentences: [Sentence]) -> [AnalyzerHit] {
+        guard sentences.contains(where: { $0.contains(["服务期"]) }) else { return [] }
+        var cost: Int?
+        var penalty: (cents: Int, sentence: Sentence)?
+        for sentence in sentences where sentence.contains(["培训", "违约金"]) {
+            for amount in Quantities.money(in: sentence.searchable) {
+                let before = sentence.scalars[sentence.range.lowerBound..<amount.range.lowerBound]
+                let penaltyAt = Self.lastOffset(of: "违约金", in: before), trainingAt = Self.lastOffset(of: "培训", in: before)
+                if let penaltyAt, penaltyAt > (trainingAt ?? -1) {
+                    if amount.cents > (penalty?.cents ?? 0) { penalty = (amount.cents, sentence) }
+                } else if sentence.contains(["培训"]) {
+                    cost = max(cost ?? 0, amount.cents)
+                }
+            }
+        }
+        guard let cost, let penalty, penalty.cents > cost else { return [] }
+        return [AnalyzerHit(range: penalty.sentence.range, party: nil,
+                            detail: "服务期违约金\(Self.yuan(penalty.cents))超过用人单位提供的培训费用\(Self.yuan(cost))")]
+    }
+
+    private static func lastOffset(of word: String, in scalars: ArraySlice<Unicode.Scalar>) -> Int? {
+        let needle = Array(word.unicodeScalars)
+        guard scalars.count >= needle.count else { return nil }
+        return stride(from: scalars.endIndex - needle.count, through: scalars.startIndex, by: -1)
+            .first { scalars[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
     // MARK: - Money and rates

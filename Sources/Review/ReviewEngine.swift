@@ -174,8 +174,7 @@ private struct ReviewSession {
                 guard trigger.any.allSatisfy({ gatePasses($0, range, bloom) }) else { continue }
                 if trigger.any.contains(where: { firstMatch($0, in: searchable) == nil }) { continue }
                 if sentences == nil { sentences = Analyzers.sentences(of: text, in: range) }
-                let hits = analyzer == .lineItemsTotal
-                    ? analyzers.lineItemsTotal(in: range) : analyzers.hits(analyzer, in: sentences ?? [])
+                let hits = analyzers.hits(analyzer, in: range, sentences: sentences ?? [])
                 evidence = hits.first { hit in
                     guard let burdens = trigger.burdens else { return true }
                     guard let party = hit.party else { return false }

@@ -62,6 +62,14 @@ import Testing
         #expect(report.findings.contains { $0.ruleID == "deemed-acceptance" })
     }
 
+    @Test func anEmployeesConfidentialityPenaltyIsUnlawfulButACompanysIsNot() async {
+        let clause = "乙方违反本协议的，应向甲方支付违约金人民币五万元。"
+        let employee = await review(contract(.nda, "乙方在甲方任职期间及离职后均应保守甲方的商业秘密。" + clause), .nda, .receivingParty)
+        #expect(employee.findings.contains { $0.ruleID == "employee-penalty-unlawful" })
+        let company = await review(contract(.nda, "乙方应对甲方提供的样品资料保密。" + clause), .nda, .receivingParty)
+        #expect(!company.findings.contains { $0.ruleID == "employee-penalty-unlawful" })
+    }
+
     @Test func summaryTextNamesTheReviewersSide() async {
         let text = contract(.lease, "乙方逾期支付租金的，每逾期一日按月租金的百分之三支付滞纳金。")
         let tenant = await review(text, .lease, .tenant)
