@@ -151,6 +151,21 @@ struct Analyzers {
         return partyWord.firstMatch(in: searchable).flatMap { searchable.group(0, of: $0) }
     }
 
+    /// Characters before a designation that make it an object or a place, not the one acting: 向甲方, 送至甲方, 在乙方交货后.
+    private static let objectMarkers = Set("对向给与和及至到在从".unicodeScalars)
+
+    /// The party acting at `offset`: the last designation before it that is not an object ("乙方送至甲方食堂，由甲方当场
+    /// 验收" → 甲方), else the first party of the sentence.
+    func party(actingAt offset: Int, in sentence: Sentence) -> String? {
+        let searchable = sentence.searchable
+        let acting = partyWord.matches(in: searchable).last { match in
+            let range = searchable.documentRange(match.range)
+            return range.upperBound <= offset
+                && !(range.lowerBound > sentence.range.lowerBound && Self.objectMarkers.contains(text.scalars[range.lowerBound - 1]))
+        }
+        return acting.flatMap { searchable.group(0, of: $0) } ?? firstParty(in: sentence)
+    }
+
     /// The party whose duty a figure states: the last "甲方应…" before it ("乙方有权解除合同，甲方应双倍返还…"), else the
     /// first party of the sentence ("乙方逾期的，应按…支付").
     func party(obligedBy figure: Int, in sentence: Sentence) -> String? {
@@ -582,16 +597,19 @@ struct Analyzers {
     /// "到货当日完成检验", "即时组织卸车验收": inspection with no time at all ("验收合格当日起" is not one).
     private static let onTheSpot = CompiledRegex(fixed: "(?:当场|当日|当天|即时|当面)[^。；，,\\n]{0,8}(?:验收|检验|验货|清点|提出)")
 
+    /// The party is the one inspecting: "乙方送货至甲方食堂，由甲方当场验收" burdens 甲方, not the seller.
     private func shortInspection(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["验收", "检验", "异议", "验货"]) else { return [] }
-        if sentence.contains(["当场", "当日", "当天", "即时", "当面"]), Self.onTheSpot.firstMatch(in: sentence.searchable) != nil {
-            return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence), detail: "验收或提出异议须在交付当时完成")]
+        let searchable = sentence.searchable
+        if sentence.contains(["当场", "当日", "当天", "即时", "当面"]), let spot = Self.onTheSpot.firstMatch(in: searchable) {
+            return [AnalyzerHit(range: sentence.range, party: party(actingAt: searchable.documentRange(spot.range).lowerBound, in: sentence),
+                                detail: "验收或提出异议须在交付当时完成")]
         }
-        guard let period = Quantities.periods(in: sentence.searchable).first(where: {
+        guard let period = Quantities.periods(in: searchable).first(where: {
             ($0.unit == .day || $0.unit == .workday || $0.unit == .hour) && $0.days <= 3.5
         }) else { return [] }
         let unit = period.unit == .workday ? "个工作日" : period.unit == .hour ? "小时" : "日"
-        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
+        return [AnalyzerHit(range: sentence.range, party: party(actingAt: period.range.lowerBound, in: sentence),
                             detail: "验收或提出异议的期限仅\(period.amount)\(unit)")]
     }
 
