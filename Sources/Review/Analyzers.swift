@@ -21,6 +21,7 @@ enum AnalyzerName: String, Sendable, CaseIterable {
     case courtConnection = "court_connection"
     case liabilityCap = "liability_cap"
     case trainingPenalty = "training_penalty"
+    case courtAtOtherSeat = "court_at_other_seat"
 }
 
 /// Evidence an analyzer found: the scalar range to quote, the party the term burdens, and a sentence for the finding.
@@ -101,6 +102,8 @@ struct Analyzers {
     let settings: ReviewSettings
     /// Every designation of this contract, including short forms it defines (以下简称“公司”), longest first.
     let partyWord: CompiledRegex
+    /// Whose header block is whose, for places that only an address ties to one side.
+    let sides: PartySides
     /// A designation followed by a duty ("甲方应", "违约方须"): the party a clause obliges.
     let obligedParty: CompiledRegex
 
@@ -108,6 +111,7 @@ struct Analyzers {
         self.text = text
         self.facts = facts
         self.settings = settings
+        self.sides = sides
         let terms = Set(PartyVocabulary.designations + sides.reviewerTerms + sides.counterpartyTerms + PartySides.eitherSideTerms)
         let alternation = "(?:" + terms.sorted { ($0.count, $0) > ($1.count, $1) }
             .map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|") + ")"
@@ -206,6 +210,7 @@ struct Analyzers {
             case .prepayment: prepayment(sentence)
             case .courtConnection: courtConnection(sentence)
             case .liabilityCap: liabilityCap(sentence)
+            case .courtAtOtherSeat: courtAtOtherSeat(sentence)
             }
         }
     }
@@ -593,6 +598,36 @@ struct Analyzers {
         return []
     }
 
+
+    /// "合同签订地宁波市江北区人民法院", "签订地点：深圳市南山区": the place of signing or performance a court is chosen by.
+    private static let designatedPlace = CompiledRegex(fixed:
+        "(签订地|履行地)(?:点)?(?:为|是|：|:)?\\s*((?:\\p{Han}{1,8}?(?:省|市|区|县|州|旗))+)")
+
+    /// 民事诉讼法第三十五条 allows the place of signing or performance as a forum; a contract that sets that place in
+    /// the counterparty's own district makes the forum its home court in all but name. The hit quotes the court
+    /// sentence and, when the place is defined right after it in the same clause, that sentence too.
+    private func courtAtOtherSeat(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["人民法院", "法院"]), sentence.contains(["签订地", "履行地"]),
+              sentence.contains(["管辖", "诉讼", "起诉"]) else { return [] }
+        let whole = SearchableText(text.string(0..<text.scalars.count), base: 0)
+        let defined = Self.designatedPlace.firstMatch(in: sentence.searchable).map { (sentence.searchable, $0) }
+            ?? Self.designatedPlace.firstMatch(in: whole).map { (whole, $0) }
+        guard let (source, match) = defined, let kind = source.group(1, of: match), let place = source.group(2, of: match)
+        else { return [] }
+        let districts = place.components(separatedBy: Self.placeSuffixCharacters).filter { $0.count >= 2 }
+        guard let district = districts.last else { return [] }
+        func addressNames(_ terms: [String]) -> Bool {
+            facts.blocks.contains { block in
+                block.terms.contains(where: terms.contains) && text.contains(Array(district.unicodeScalars), in: block.span)
+            }
+        }
+        guard addressNames(sides.counterpartyTerms), !addressNames(sides.reviewerTerms) else { return [] }
+        let placeRange = source.documentRange(match.range)
+        let quoted = placeRange.lowerBound >= sentence.range.upperBound && placeRange.lowerBound - sentence.range.upperBound < 40
+            ? sentence.range.lowerBound..<placeRange.upperBound : sentence.range
+        return [AnalyzerHit(range: quoted, party: nil,
+                            detail: "约定由合同\(kind)法院管辖，而该地点\(place)位于对方住所地")]
+    }
 
     /// "到货当日完成检验", "即时组织卸车验收": inspection with no time at all ("验收合格当日起" is not one).
     private static let onTheSpot = CompiledRegex(fixed: "(?:当场|当日|当天|即时|当面)[^。；，,\\n]{0,8}(?:验收|检验|验货|清点|提出)")

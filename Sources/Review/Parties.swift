@@ -8,6 +8,8 @@ struct PartyBlock: Sendable, Hashable {
     var alias: String?
     var name: String
     var nameRange: Range<Int>
+    /// The block's lines, name, address and codes: up to the next block or the end of the header.
+    var span: Range<Int>
     var creditCode: String?
     var creditCodeRange: Range<Int>?
     var idNumber: String?
@@ -120,12 +122,17 @@ enum PartyExtractor {
             if blocks.contains(where: { $0.designation == designation }) { continue }
             let alias = bracket.flatMap { PartyVocabulary.designations.contains($0) ? $0 : shortForm(in: $0) } ?? shortName
             let nameStart = header.documentRange(match.range(at: 3)).lowerBound
+            let lineStart = header.documentRange(match.range).lowerBound
             var block = PartyBlock(
                 designation: designation, alias: alias, name: name,
-                nameRange: nameStart..<(nameStart + name.unicodeScalars.count))
+                nameRange: nameStart..<(nameStart + name.unicodeScalars.count), span: lineStart..<lineStart)
             block.role = PartyVocabulary.role(of: block, in: type)
             blocks.append(block)
             anchors.append(match.range.location)
+        }
+        let headerEnd = header.documentRange(header.fullRange).upperBound
+        for index in blocks.indices {
+            blocks[index].span = blocks[index].span.lowerBound..<(index + 1 < blocks.count ? blocks[index + 1].span.lowerBound : headerEnd)
         }
         func owner(of location: Int) -> Int? { anchors.lastIndex { $0 < location } }
         for match in creditCode.matches(in: header) {
