@@ -39,8 +39,33 @@ struct ContractFacts: Sendable {
     var price: Int?
     /// The contract term, when stated (for probation limits and deadlines that fall after the contract ends).
     var term: ContractTerm?
+    /// The place of signing or performance the contract states ("签订地点：深圳市南山区"), for courts chosen by it.
+    var designatedPlace: DesignatedPlace?
     var hasDeposit: Bool
     var hasPenalty: Bool
+}
+
+/// "合同签订地宁波市江北区人民法院", "签订地点：深圳市南山区": the place of signing or performance and its districts.
+struct DesignatedPlace: Sendable {
+    /// 签订地 or 履行地.
+    var kind: String
+    /// "深圳市南山区".
+    var place: String
+    var range: Range<Int>
+
+    private static let pattern = CompiledRegex(fixed:
+        "(签订地|履行地)(?:点)?(?:为|是|：|:)?\\s*((?:\\p{Han}{1,8}?(?:省|市|区|县|州|旗))+)")
+    static let suffixes = CharacterSet(charactersIn: "省市区县州旗")
+
+    static func first(in text: SearchableText) -> DesignatedPlace? {
+        pattern.firstMatch(in: text).flatMap { match in
+            guard let kind = text.group(1, of: match), let place = text.group(2, of: match) else { return nil }
+            return DesignatedPlace(kind: kind, place: place, range: text.documentRange(match.range))
+        }
+    }
+
+    /// The most specific district: 南山 of 深圳市南山区.
+    var district: String? { place.components(separatedBy: Self.suffixes).last { $0.count >= 2 } }
 }
 
 /// The term of the contract as its term sentence states it.
@@ -599,34 +624,25 @@ struct Analyzers {
     }
 
 
-    /// "合同签订地宁波市江北区人民法院", "签订地点：深圳市南山区": the place of signing or performance a court is chosen by.
-    private static let designatedPlace = CompiledRegex(fixed:
-        "(签订地|履行地)(?:点)?(?:为|是|：|:)?\\s*((?:\\p{Han}{1,8}?(?:省|市|区|县|州|旗))+)")
-
     /// 民事诉讼法第三十五条 allows the place of signing or performance as a forum; a contract that sets that place in
     /// the counterparty's own district makes the forum its home court in all but name. The hit quotes the court
     /// sentence and, when the place is defined right after it in the same clause, that sentence too.
     private func courtAtOtherSeat(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["人民法院", "法院"]), sentence.contains(["签订地", "履行地"]),
               sentence.contains(["管辖", "诉讼", "起诉"]) else { return [] }
-        let whole = SearchableText(text.string(0..<text.scalars.count), base: 0)
-        let defined = Self.designatedPlace.firstMatch(in: sentence.searchable).map { (sentence.searchable, $0) }
-            ?? Self.designatedPlace.firstMatch(in: whole).map { (whole, $0) }
-        guard let (source, match) = defined, let kind = source.group(1, of: match), let place = source.group(2, of: match)
-        else { return [] }
-        let districts = place.components(separatedBy: Self.placeSuffixCharacters).filter { $0.count >= 2 }
-        guard let district = districts.last else { return [] }
+        guard let designated = DesignatedPlace.first(in: sentence.searchable) ?? facts.designatedPlace,
+              let district = designated.district else { return [] }
         func addressNames(_ terms: [String]) -> Bool {
             facts.blocks.contains { block in
                 block.terms.contains(where: terms.contains) && text.contains(Array(district.unicodeScalars), in: block.span)
             }
         }
         guard addressNames(sides.counterpartyTerms), !addressNames(sides.reviewerTerms) else { return [] }
-        let placeRange = source.documentRange(match.range)
+        let placeRange = designated.range
         let quoted = placeRange.lowerBound >= sentence.range.upperBound && placeRange.lowerBound - sentence.range.upperBound < 40
             ? sentence.range.lowerBound..<placeRange.upperBound : sentence.range
         return [AnalyzerHit(range: quoted, party: nil,
-                            detail: "约定由合同\(kind)法院管辖，而该地点\(place)位于对方住所地")]
+                            detail: "约定由合同\(designated.kind)法院管辖，而该地点\(designated.place)位于对方住所地")]
     }
 
     /// "到货当日完成检验", "即时组织卸车验收": inspection with no time at all ("验收合格当日起" is not one).

@@ -21,6 +21,20 @@ struct CompiledRegex: @unchecked Sendable {
     func firstMatch(in text: SearchableText) -> NSTextCheckingResult? {
         regex.firstMatch(in: text.string, options: [], range: text.fullRange)
     }
+
+    /// The first match for which `transform` gives a value; matching stops there instead of finding every match.
+    func firstValue<T>(in text: SearchableText, _ transform: (NSTextCheckingResult) -> T?) -> T? {
+        var value: T?
+        withoutActuallyEscaping(transform) { transform in
+            regex.enumerateMatches(in: text.string, options: [], range: text.fullRange) { match, _, stop in
+                if let match, let found = transform(match) {
+                    value = found
+                    stop.pointee = true
+                }
+            }
+        }
+        return value
+    }
 }
 
 extension SearchableText {

@@ -60,6 +60,7 @@ public struct ReviewEngine: Sendable {
         let facts = ContractFacts(
             blocks: blocks, signatures: PartyExtractor.signatures(in: reviewText),
             price: Self.contractPrice(whole), term: Self.contractTerm(reviewText, clauses: clauses),
+            designatedPlace: text.contains("签订地") || text.contains("履行地") ? DesignatedPlace.first(in: whole) : nil,
             hasDeposit: text.contains("定金"), hasPenalty: text.contains("违约金"))
         await progress(ReviewProgress(stage: .entities, fraction: 1))
 
@@ -99,15 +100,13 @@ public struct ReviewEngine: Sendable {
 
     /// The first amount stated next to a word for the total price.
     static func contractPrice(_ whole: SearchableText) -> Int? {
-        for match in priceWords.matches(in: whole) {
+        priceWords.firstValue(in: whole) { match in
             let start = whole.documentRange(match.range).upperBound
             let window = whole.nsString.substring(with: NSRange(location: match.range.upperBound,
                                                                length: min(40, whole.nsString.length - match.range.upperBound)))
             let stop = window.firstIndex { "。；\n".contains($0) } ?? window.endIndex
-            let amounts = Quantities.money(in: SearchableText(String(window[..<stop]), base: start))
-            if let first = amounts.first { return first.cents }
+            return Quantities.money(in: SearchableText(String(window[..<stop]), base: start)).first?.cents
         }
-        return nil
     }
 
     /// Words of a sentence that states some other period than the contract's own ("试用期六个月", "付款期限30日").
@@ -168,15 +167,14 @@ private struct ReviewSession {
         var sentences: [Sentence]?
         var result: [Finding] = []
         for rule in rules where rule.scope == .clause {
-            let trigger = rule.trigger
             var evidence: (range: Range<Int>, detail: String)?
-            if let analyzer = trigger.analyzer {
-                guard trigger.any.allSatisfy({ gatePasses($0, range, bloom) }) else { continue }
-                if trigger.any.contains(where: { firstMatch($0, in: searchable) == nil }) { continue }
+            if let analyzer = rule.trigger.analyzer {
+                guard rule.trigger.any.allSatisfy({ gatePasses($0, range, bloom) }) else { continue }
+                if rule.trigger.any.contains(where: { firstMatch($0, in: searchable) == nil }) { continue }
                 if sentences == nil { sentences = Analyzers.sentences(of: text, in: range) }
                 let hits = analyzers.hits(analyzer, in: range, sentences: sentences ?? [])
                 evidence = hits.first { hit in
-                    guard let burdens = trigger.burdens else { return true }
+                    guard let burdens = rule.trigger.burdens else { return true }
                     guard let party = hit.party else { return false }
                     let side = sides.side(of: party)
                     // A duty on "either side" burdens the reviewer, never only the counterparty.
@@ -186,9 +184,9 @@ private struct ReviewSession {
                 evidence = regexEvidence(rule, searchable: searchable, range: range, bloom: bloom).map { ($0, "") }
             }
             guard let evidence else { continue }
-            guard trigger.all.allSatisfy({ gatePasses($0, range, bloom) && firstMatch($0, in: searchable) != nil }),
-                  !trigger.unlessClause.contains(where: { gatePasses($0, range, bloom) && firstMatch($0, in: searchable) != nil }),
-                  !matchesDocument(trigger.unlessDocument), trigger.allDocument.allSatisfy({ matchesDocument([$0]) })
+            guard rule.trigger.all.allSatisfy({ gatePasses($0, range, bloom) && firstMatch($0, in: searchable) != nil }),
+                  !rule.trigger.unlessClause.contains(where: { gatePasses($0, range, bloom) && firstMatch($0, in: searchable) != nil }),
+                  !matchesDocument(rule.trigger.unlessDocument), rule.trigger.allDocument.allSatisfy({ matchesDocument([$0]) })
             else { continue }
             let quote = Quote.range(around: evidence.range, in: text, clause: range)
             result.append(finding(rule, clauseID: clause.id, quote: quote, detail: evidence.detail))
