@@ -22,6 +22,7 @@ enum AnalyzerName: String, Sendable, CaseIterable {
     case liabilityCap = "liability_cap"
     case trainingPenalty = "training_penalty"
     case courtAtOtherSeat = "court_at_other_seat"
+    case probationWage = "probation_wage"
 }
 
 /// Evidence an analyzer found: the scalar range to quote, the party the term burdens, and a sentence for the finding.
@@ -236,6 +237,7 @@ struct Analyzers {
             case .courtConnection: courtConnection(sentence)
             case .liabilityCap: liabilityCap(sentence)
             case .courtAtOtherSeat: courtAtOtherSeat(sentence)
+            case .probationWage: probationWage(sentence)
             }
         }
     }
@@ -499,10 +501,12 @@ struct Analyzers {
         else { return [] }
         let full = sentence.contains(["全额", "全款", "一次性支付合同总价", "付清"])
             || (sentence.contains(["全部"]) && Self.wholePrice.firstMatch(in: sentence.searchable) != nil)
-        let share = nonCapRates(sentence).map(\.value).max() ?? 0
-        guard full || share >= 0.5 else { return [] }
-        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
-                            detail: full ? "签约后即须付清全部价款" : "签约后即须预付\(Self.percent(share))的价款")]
+        let share = nonCapRates(sentence).max { $0.value < $1.value }
+        guard full || (share?.value ?? 0) >= 0.5 else { return [] }
+        // The payer is the party acting at the share ("收到乙方开具的发票后，甲方支付60%"), not the first one named.
+        let payer = share.map { party(actingAt: $0.range.lowerBound, in: sentence) } ?? firstParty(in: sentence)
+        return [AnalyzerHit(range: sentence.range, party: payer,
+                            detail: full ? "签约后即须付清全部价款" : "签约后即须预付\(Self.percent(share?.value ?? 0))的价款")]
     }
 
     /// "到货后付款" ties payment to arrival; "收到货款后发货" does not (到货 there is part of 收到 + 货款).
@@ -536,6 +540,30 @@ struct Analyzers {
         let termText = term.map { "劳动合同期限约\(Self.number(($0 * 10).rounded() / 10))个月，" } ?? ""
         return [AnalyzerHit(range: sentence.range, party: nil,
                             detail: "\(termText)试用期约\(Self.number(months.rounded()))个月，法定上限为\(Self.number(allowed))个月")]
+    }
+
+    /// Words after which an amount is the wage once probation ends, not the probation wage.
+    private static let regularWageMarks = ["转正", "试用期满", "试用期结束", "期满后"]
+
+    /// 劳动合同法第二十条: the probation wage may not be below 80% of the agreed wage. The probation wage is the amount or
+    /// share whose nearest preceding mark is 试用期 ("月工资5000元，试用期月工资3500元"; "试用期工资按月工资的70%").
+    private func probationWage(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["试用期"]), sentence.contains(["工资", "薪"]) else { return [] }
+        func duringProbation(_ offset: Int) -> Bool {
+            let before = sentence.scalars[sentence.range.lowerBound..<offset]
+            guard let probationAt = Self.lastOffset(of: "试用期", in: before) else { return false }
+            return !Self.regularWageMarks.contains { mark in (Self.lastOffset(of: mark, in: before) ?? -1) >= probationAt }
+        }
+        if let share = nonCapRates(sentence).first(where: { duringProbation($0.range.lowerBound) }), share.value < 0.8 {
+            return [AnalyzerHit(range: sentence.range, party: nil,
+                                detail: "试用期工资仅为约定工资的\(Self.percent(share.value))")]
+        }
+        let amounts = Quantities.money(in: sentence.searchable)
+        let probation = amounts.filter { duringProbation($0.range.lowerBound) }.map(\.cents).min()
+        let regular = amounts.filter { !duringProbation($0.range.lowerBound) }.map(\.cents).max()
+        guard let probation, let regular, Double(probation) < 0.8 * Double(regular) else { return [] }
+        return [AnalyzerHit(range: sentence.range, party: nil,
+                            detail: "试用期工资\(Self.yuan(probation))低于约定工资\(Self.yuan(regular))的80%")]
     }
 
     private func longPeriod(_ sentence: Sentence, keywords: [String], limitYears: Double, label: String) -> [AnalyzerHit] {
@@ -700,8 +728,14 @@ struct Analyzers {
         }
     }
 
+    /// Blanks and bracket widths do not count, nor a trailing note such as “（乙方之父）”; a bracket inside the name,
+    /// 某某（上海）有限公司, stays.
     private static func normalized(_ name: String) -> String {
-        String(name.unicodeScalars.filter { !$0.isBlank }.map { $0 == "(" ? "（" : $0 == ")" ? "）" : Character($0) })
+        var written = String(name.unicodeScalars.filter { !$0.isBlank }.map { $0 == "(" ? "（" : $0 == ")" ? "）" : Character($0) })
+        if written.hasSuffix("）"), let open = written.lastIndex(of: "（"), open > written.startIndex {
+            written = String(written[..<open])
+        }
+        return written
     }
 
     // MARK: - Formatting

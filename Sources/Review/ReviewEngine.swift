@@ -203,19 +203,31 @@ private struct ReviewSession {
         }
     }
 
+    /// Every match the rule accepts in the clause, as one range: a clause with the same problem in two sentences
+    /// ("著作权归乙方……乙方有权将成果销售给其他客户") quotes both, as long as their sentences stay within a quote's length.
     private mutating func regexEvidence(_ rule: Rule, searchable: SearchableText, range: Range<Int>, bloom: ScalarBloom)
         -> Range<Int>? {
+        var evidence: (matched: Range<Int>, sentences: Range<Int>)?
         for pattern in rule.trigger.any where gatePasses(pattern, range, bloom) {
             let regex = pattern.regex(for: sides, cache: &regexCache)
             for match in regex.matches(in: searchable) {
                 let matched = searchable.documentRange(match.range)
+                if let evidence, evidence.sentences.contains(matched.lowerBound) { continue }
                 let sentence = Quote.sentence(around: matched, in: text, clause: range)
                 let sentenceText = SearchableText(text.string(sentence), base: sentence.lowerBound)
                 if rule.trigger.unless.contains(where: { firstMatch($0, in: sentenceText) != nil }) { continue }
-                return matched
+                guard let found = evidence else {
+                    evidence = (matched, sentence)
+                    continue
+                }
+                let sentences = min(found.sentences.lowerBound, sentence.lowerBound)..<max(found.sentences.upperBound, sentence.upperBound)
+                if sentences.count <= Quote.maximumLength {
+                    evidence = (min(found.matched.lowerBound, matched.lowerBound)..<max(found.matched.upperBound, matched.upperBound),
+                                sentences)
+                }
             }
         }
-        return nil
+        return evidence?.matched
     }
 
     private func gatePasses(_ pattern: RulePattern, _ range: Range<Int>, _ bloom: ScalarBloom? = nil) -> Bool {

@@ -93,6 +93,26 @@ import Testing
         #expect(first.summary.keyConcerns.first == first.findings.first { $0.riskLevel == .high }?.title)
     }
 
+    @Test func oneRuleMatchingTwoSentencesOfAClauseQuotesBoth() async {
+        let text = contract(.service, "甲方可以随时解除本合同。乙方应按期交付成果。甲方提前三日通知乙方即可终止合作。")
+        let report = await review(text, .service, .provider)
+        let finding = report.findings.first { $0.ruleID == "unilateral-termination" }
+        #expect(finding?.clauseText.contains("随时解除") == true)
+        #expect(finding?.clauseText.contains("即可终止") == true)
+        #expect(report.findings.filter { $0.ruleID == "unilateral-termination" }.count == 1)
+    }
+
+    @Test func aPrepaymentBurdensThePayerNotTheFirstPartyNamed() async {
+        let text = contract(.purchase, "合同签订并收到乙方开具的发票后五日内，甲方支付合同总价的70%。")
+        #expect(await review(text, .purchase, .buyer).findings.contains { $0.ruleID == "prepayment-full" })
+        #expect(await !review(text, .purchase, .seller).findings.contains { $0.ruleID == "prepayment-full" })
+    }
+
+    @Test func aTrailingNoteInAHeaderNameIsNoMismatch() async {
+        let text = "借款协议\n出借人（甲方）：张三\n借款人（乙方）：李四（张三之表弟）\n第一条 借款\n甲方出借一万元。\n甲方（签字）：张三\n乙方（签字）：李四"
+        #expect(await !review(text, .loan, .borrower).findings.contains { $0.ruleID == "party-name-mismatch" })
+    }
+
     @Test func documentLevelFindingsHaveNoSpan() async {
         let text = "采购单\n甲方（买方）：某甲\n乙方（卖方）：某乙\n第一条 甲方向乙方购买办公桌十张，单价含税500元，签订后十日内付款。"
         let report = await review(text, .purchase, .buyer)
