@@ -82,11 +82,27 @@ struct ContractTerm: Sendable {
 struct Sentence {
     let range: Range<Int>
     let scalars: ArraySlice<Unicode.Scalar>
-    /// Built on demand: most sentences are rejected by `contains` before any regex runs.
+    private let built = SearchableBox()
+
+    init(range: Range<Int>, scalars: ArraySlice<Unicode.Scalar>) {
+        self.range = range
+        self.scalars = scalars
+    }
+
+    /// Built on demand, once: most sentences are rejected by `contains` before any regex runs, and the others are
+    /// searched by several analyzers.
     var searchable: SearchableText {
+        if let searchable = built.value { return searchable }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)
-        return SearchableText(String(view), base: range.lowerBound)
+        let searchable = SearchableText(String(view), base: range.lowerBound)
+        built.value = searchable
+        return searchable
+    }
+
+    /// Holds the searchable text of one sentence; a sentence lives within one review on one thread.
+    private final class SearchableBox {
+        var value: SearchableText?
     }
 
     /// Document offsets at which `word` starts.
@@ -133,7 +149,7 @@ struct Analyzers {
     /// A designation followed by a duty ("甲方应", "违约方须"): the party a clause obliges.
     let obligedParty: CompiledRegex
 
-    init(text: ReviewText, facts: ContractFacts, settings: ReviewSettings, sides: PartySides) {
+    init(text: ReviewText, facts: ContractFacts, settings: ReviewSettings, sides: PartySides, regexes: CompiledRegexCache) {
         self.text = text
         self.facts = facts
         self.settings = settings
@@ -141,11 +157,12 @@ struct Analyzers {
         let terms = Set(PartyVocabulary.designations + sides.reviewerTerms + sides.counterpartyTerms + PartySides.eitherSideTerms)
         let alternation = "(?:" + terms.sorted { ($0.count, $0) > ($1.count, $1) }
             .map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|") + ")"
-        partyWord = CompiledRegex(fixed: alternation)
-        obligedParty = CompiledRegex(fixed: "(\(alternation))[^，,。；]{0,4}(?:应当|应|须|需|必须)")
+        partyWord = regexes.regex(alternation)
+        obligedParty = regexes.regex("(\(alternation))[^，,。；]{0,4}(?:应当|应|须|需|必须)")
     }
 
-    private static let capitalDigits = Set("壹贰叁肆伍陆柒捌玖".unicodeScalars)
+    /// Compared by value: nine comparisons per scalar cost less than hashing it into a Set.
+    private static let capitalDigits = "壹贰叁肆伍陆柒捌玖".unicodeScalars.map(\.value)
     /// Words before a rate that make it a ceiling ("违约金总额不超过10%"), not the rate charged.
     private static let capWords = ["不超过", "不得超过", "不高于", "上限", "最高", "为限", "封顶"]
 
@@ -470,7 +487,8 @@ struct Analyzers {
     }
 
     private func amountMismatch(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.scalars.contains(where: Self.capitalDigits.contains) else { return [] }
+        guard sentence.contains(["元", "圆"]), sentence.scalars.contains(where: { Self.capitalDigits.contains($0.value) })
+        else { return [] }
         let amounts = Quantities.money(in: sentence.searchable)
         var hits: [AnalyzerHit] = []
         for capital in amounts where capital.form == .capitals {
@@ -720,7 +738,9 @@ struct Analyzers {
     }
 
     private func partyNameMismatch(_ sentence: Sentence) -> [AnalyzerHit] {
-        facts.signatures.filter { sentence.range.contains($0.range.lowerBound) }.compactMap { signature in
+        // Signature names sit on lines that say 盖章/签字…; other sentences need not look at every signature.
+        guard sentence.contains(PartyExtractor.signatureMarks) else { return [] }
+        return facts.signatures.filter { sentence.range.contains($0.range.lowerBound) }.compactMap { signature in
             guard let block = facts.blocks.first(where: { $0.terms.contains(signature.designation) }),
                   Self.normalized(block.name) != Self.normalized(signature.name) else { return nil }
             return AnalyzerHit(range: sentence.range, party: signature.designation,

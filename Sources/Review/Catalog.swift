@@ -38,6 +38,9 @@ struct ReviewSettings: Sendable, Hashable {
 /// A regular expression of a rule, with `{SELF}`, `{OTHER}` and `{PARTY}` placeholders for party designations.
 struct RulePattern: Sendable {
     let source: String
+    /// The key of per-review caches, hashed once here: hashing a long regex source on every lookup cost more than
+    /// some of the regexes.
+    let key: Key
     /// Literals of which at least one per group must occur in a text before the regex is worth running.
     let gate: [[[Unicode.Scalar]]]
     private let fixed: CompiledRegex?
@@ -45,8 +48,23 @@ struct RulePattern: Sendable {
     static let partyAlternation = "(?:" + PartyVocabulary.designations.sorted { $0.count > $1.count }
         .joined(separator: "|") + ")"
 
+    /// The source with its hash computed once.
+    struct Key: Hashable, Sendable {
+        let source: String
+        private let hash: Int
+
+        init(_ source: String) {
+            self.source = source
+            hash = source.hashValue
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        static func == (lhs: Key, rhs: Key) -> Bool { lhs.hash == rhs.hash && lhs.source == rhs.source }
+    }
+
     init(_ source: String) throws {
         self.source = source
+        key = Key(source)
         gate = LiteralGate.required(by: source)
         if source.contains("{SELF}") || source.contains("{OTHER}") {
             fixed = nil
@@ -57,12 +75,12 @@ struct RulePattern: Sendable {
     }
 
     /// The regex for this review, compiled now when it names the reviewer or the counterparty.
-    func regex(for sides: PartySides, cache: inout [String: CompiledRegex]) -> CompiledRegex {
+    /// `cache` holds this review's regexes by pattern; `shared` those of all reviews by expanded source.
+    func regex(for sides: PartySides, cache: inout [Key: CompiledRegex], shared: CompiledRegexCache) -> CompiledRegex {
         if let fixed { return fixed }
-        if let cached = cache[source] { return cached }
-        let compiled = CompiledRegex(fixed: Self.expand(
-            source, reviewer: sides.reviewerTerms, counterparty: sides.counterpartyTerms))
-        cache[source] = compiled
+        if let cached = cache[key] { return cached }
+        let compiled = shared.regex(Self.expand(source, reviewer: sides.reviewerTerms, counterparty: sides.counterpartyTerms))
+        cache[key] = compiled
         return compiled
     }
 
@@ -279,6 +297,8 @@ struct Catalog: Sendable {
     var settings = ReviewSettings()
     var rules: [Rule] = []
     var statutes: StatuteLibrary
+    /// Regexes that name the parties, compiled for the designations reviews have met.
+    let regexes = CompiledRegexCache()
 
     /// Loads the bundled catalog files, then every `*.yaml` / `*.yml` of `playbook` in name order.
     init(resources: URL, playbook: URL?) throws {

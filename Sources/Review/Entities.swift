@@ -37,6 +37,25 @@ struct CompiledRegex: @unchecked Sendable {
     }
 }
 
+/// Regexes built for one set of party designations, shared by all reviews of an engine: most contracts of a type use
+/// the same designations, so a pattern is compiled once rather than once per review. Bounded: emptied when full.
+final class CompiledRegexCache: @unchecked Sendable {
+    // `regexes` is only touched under `lock`; CompiledRegex itself is immutable.
+    private let lock = NSLock()
+    private var regexes: [String: CompiledRegex] = [:]
+    private let limit = 4096
+
+    func regex(_ pattern: String) -> CompiledRegex {
+        if let found = lock.withLock({ regexes[pattern] }) { return found }
+        let compiled = CompiledRegex(fixed: pattern)
+        lock.withLock {
+            if regexes.count >= limit { regexes.removeAll(keepingCapacity: true) }
+            regexes[pattern] = compiled
+        }
+        return compiled
+    }
+}
+
 extension SearchableText {
     /// The text of capture group `group`, or nil when it did not take part in the match.
     func group(_ group: Int, of match: NSTextCheckingResult) -> String? {

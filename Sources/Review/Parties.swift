@@ -148,7 +148,7 @@ enum PartyExtractor {
         return blocks
     }
 
-    private static let signatureMarks = ["盖章", "签字", "签章", "签名", "公章", "授权代表"]
+    static let signatureMarks = ["盖章", "签字", "签章", "签名", "公章", "授权代表"]
     private static let shortFormMarks = ["以下简称", "以下称", "下称", "简称", "称为"]
 
     /// The short form a bracket defines: "以下简称“公司”" → 公司, "以下简称甲方" → 甲方; nil when it defines none.

@@ -66,8 +66,9 @@ public struct ReviewEngine: Sendable {
 
         var session = ReviewSession(
             text: reviewText, whole: whole, sides: sides, role: role, type: type,
-            rules: catalog.rules.filter { $0.applies(to: type, role: role) },
-            analyzers: Analyzers(text: reviewText, facts: facts, settings: catalog.settings, sides: sides))
+            rules: catalog.rules.filter { $0.applies(to: type, role: role) }, regexes: catalog.regexes,
+            analyzers: Analyzers(text: reviewText, facts: facts, settings: catalog.settings, sides: sides,
+                                 regexes: catalog.regexes))
         var candidates: [Finding] = []
         let step = max(1, clauses.count / 10)
         await progress(ReviewProgress(stage: .analyzing, fraction: 0))
@@ -145,19 +146,21 @@ private struct ReviewSession {
     let type: ContractType
     let rules: [Rule]
     let analyzers: Analyzers
-    var regexCache: [String: CompiledRegex] = [:]
-    var documentMatches: [String: Bool] = [:]
+    let regexes: CompiledRegexCache
+    var regexCache: [RulePattern.Key: CompiledRegex] = [:]
+    var documentMatches: [RulePattern.Key: Bool] = [:]
 
     var concernByRule: [String: String] { Dictionary(rules.map { ($0.id, $0.concern) }, uniquingKeysWith: { a, _ in a }) }
 
     init(text: ReviewText, whole: SearchableText, sides: PartySides, role: Role, type: ContractType, rules: [Rule],
-         analyzers: Analyzers) {
+         regexes: CompiledRegexCache, analyzers: Analyzers) {
         self.text = text
         self.whole = whole
         self.sides = sides
         self.role = role
         self.type = type
         self.rules = rules
+        self.regexes = regexes
         self.analyzers = analyzers
     }
 
@@ -209,7 +212,7 @@ private struct ReviewSession {
         -> Range<Int>? {
         var evidence: (matched: Range<Int>, sentences: Range<Int>)?
         for pattern in rule.trigger.any where gatePasses(pattern, range, bloom) {
-            let regex = pattern.regex(for: sides, cache: &regexCache)
+            let regex = pattern.regex(for: sides, cache: &regexCache, shared: regexes)
             for match in regex.matches(in: searchable) {
                 let matched = searchable.documentRange(match.range)
                 if let evidence, evidence.sentences.contains(matched.lowerBound) { continue }
@@ -217,6 +220,8 @@ private struct ReviewSession {
                 let sentenceText = SearchableText(text.string(sentence), base: sentence.lowerBound)
                 if rule.trigger.unless.contains(where: { firstMatch($0, in: sentenceText) != nil }) { continue }
                 guard let found = evidence else {
+                    // A clause of one sentence has no second sentence to add.
+                    if sentence.lowerBound <= range.lowerBound && sentence.upperBound >= range.upperBound { return matched }
                     evidence = (matched, sentence)
                     continue
                 }
@@ -237,14 +242,14 @@ private struct ReviewSession {
     }
 
     private mutating func firstMatch(_ pattern: RulePattern, in searchable: SearchableText) -> NSTextCheckingResult? {
-        pattern.regex(for: sides, cache: &regexCache).firstMatch(in: searchable)
+        pattern.regex(for: sides, cache: &regexCache, shared: regexes).firstMatch(in: searchable)
     }
 
     private mutating func matchesDocument(_ patterns: [RulePattern]) -> Bool {
         patterns.contains { pattern in
-            if let known = documentMatches[pattern.source] { return known }
+            if let known = documentMatches[pattern.key] { return known }
             let found = gatePasses(pattern, 0..<text.scalars.count) && firstMatch(pattern, in: whole) != nil
-            documentMatches[pattern.source] = found
+            documentMatches[pattern.key] = found
             return found
         }
     }
