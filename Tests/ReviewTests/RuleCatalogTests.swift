@@ -27,6 +27,15 @@ import Testing
         return await review(text, examples.type, examples.role).findings.map(\.ruleID)
     }
 
+    /// A pattern without a literal gate runs its regex on every clause; one such pattern cost more than all the others.
+    @Test func everyEvidencePatternHasALiteralGate() {
+        for rule in sharedEngine.catalog.rules {
+            for pattern in rule.trigger.any {
+                #expect(!pattern.gate.isEmpty, "\(rule.id): \(pattern.source)")
+            }
+        }
+    }
+
     @Test func everyRuleHasCompleteTextsAndResolvedStatutes() {
         for rule in sharedEngine.catalog.rules {
             #expect(!rule.title.isEmpty && !rule.summary.isEmpty && !rule.suggestion.isEmpty, "\(rule.id)")
