@@ -59,6 +59,11 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             let apiError = Self.translate(error)
             return apiError.body.response(status: apiError.status)
+        } catch let error as StoreUnavailable {
+            // A PostgreSQL restart or a lost network: the client may simply try again.
+            context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
+            let apiError = APIError(.serviceUnavailable, "DATABASE_UNAVAILABLE", "数据库暂时不可用，请稍后重试")
+            return apiError.body.response(status: apiError.status)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             let apiError = APIError(.internalServerError, "INTERNAL_ERROR", "服务器内部错误")

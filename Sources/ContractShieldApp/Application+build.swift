@@ -35,14 +35,15 @@ public func buildServer(_ arguments: some AppArguments) async throws
     // A cluster (PostgreSQL) also gets the database's announcements: other nodes' events and claimable jobs.
     let store: any TaskStore
     let changes: (any ChangeFeed)?
+    let node: String?
     switch location {
     case .sqlite(let path):
         store = try await SQLiteTaskStore.open(path: path, logger: logger)
-        changes = nil
+        (changes, node) = (nil, nil)
     case .postgres(let url):
         let postgres = try await PostgresTaskStore.open(url: url, logger: logger)
         logger.info("joining the cluster on PostgreSQL", metadata: ["node": "\(postgres.node)"])
-        (store, changes) = (postgres, postgres)
+        (store, changes, node) = (postgres, postgres, postgres.node)
     }
     try await store.migrate()
     let files = try FileStore(root: URL(fileURLWithPath: arguments.filesDir
@@ -67,7 +68,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
     if let authenticator { router.middlewares.add(APIKeyMiddleware(authenticator: authenticator)) }
     let metrics = AppMetrics()
     WebAppFiles.add(to: router, logger: logger)
-    ServiceController(store: store).addRoutes(to: router)
+    ServiceController(store: store, node: node).addRoutes(to: router)
     MetricsController(metrics: metrics, hub: hub, store: store).addRoutes(to: router)
     let api = router.group("api/v1")
     TaskController(

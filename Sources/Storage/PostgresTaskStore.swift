@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import PostgresNIO
+import _ConnectionPoolModule
 
 /// The cluster store: any number of `contractshield serve` nodes share one PostgreSQL database.
 ///
@@ -58,8 +59,20 @@ public final class PostgresTaskStore: TaskStore, ChangeFeed {
         await clientRun.value
     }
 
+    /// How long `ping` waits: while the server is unreachable the pool holds queries back (for up to a minute before
+    /// it gives up), and `/health` must say the database is down well within a load balancer's check timeout.
+    static let pingPatience = Duration.seconds(3)
+
     public func ping() async throws {
-        try await execute("SELECT 1")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.execute("SELECT 1") }
+            group.addTask {
+                try await Task.sleep(for: Self.pingPatience)
+                throw StoreUnavailable(underlying: NoAnswer(patience: Self.pingPatience))
+            }
+            try await group.next()
+            group.cancelAll()
+        }
     }
 
     // MARK: Schema
@@ -238,6 +251,11 @@ public final class PostgresTaskStore: TaskStore, ChangeFeed {
         ).first
     }
 
+    /// The node holding a task's lease, nil when nobody does: which node runs the review (a failover drill kills it).
+    public func leaseHolder(ofTask id: Int64) async throws -> String? {
+        try await rows("SELECT lease_owner FROM tasks WHERE id = \(id)").first?.makeRandomAccess().string("lease_owner")
+    }
+
     // MARK: Jobs
 
     public func claimJob(excluding running: Set<Int64>, lease: Duration) async throws -> TaskRecord? {
@@ -367,6 +385,9 @@ public final class PostgresTaskStore: TaskStore, ChangeFeed {
             return try await client.query(query).collect()
         } catch let error as PSQLError where Self.isConnectionFailure(error) {
             throw StoreUnavailable(underlying: error)
+        } catch let error as ConnectionPoolError where error == .connectionCreationCircuitBreakerTripped {
+            // The pool could not connect for a minute and now refuses queries at once until it can again.
+            throw StoreUnavailable(underlying: error)
         }
     }
 
@@ -450,6 +471,12 @@ struct PostgresLocation {
             logger.debug("could not check that the database exists", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
+}
+
+/// The database did not answer in time.
+struct NoAnswer: Error, CustomStringConvertible {
+    let patience: Duration
+    var description: String { "no answer within \(patience)" }
 }
 
 /// `--database` named a PostgreSQL server in a form we cannot read.

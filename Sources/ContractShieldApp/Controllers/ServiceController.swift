@@ -5,6 +5,8 @@ import Storage
 /// Service info, the endpoint index and health.
 struct ServiceController<Context: RequestContext> {
     let store: any TaskStore
+    /// On a cluster, the name this node holds its review leases under: which node of several answered.
+    let node: String?
     static var version: String { "0.1.0" }
 
     func addRoutes(to router: Router<Context>) {
@@ -40,10 +42,12 @@ struct ServiceController<Context: RequestContext> {
     @Sendable func health(_ request: Request, context: Context) async throws -> Response {
         do {
             try await store.ping()
-            return JSONValue.object([
+            var fields: [(String, JSONValue)] = [
                 ("status", "healthy"), ("database", "connected"), ("version", .string(Self.version)),
                 ("server_time", .string(WireTime.unixMillis())),
-            ]).response()
+            ]
+            if let node { fields.append(("node", .string(node))) }
+            return JSONValue.object(fields).response()
         } catch {
             return JSONValue.object([
                 ("status", "unhealthy"), ("database", "disconnected"), ("version", .string(Self.version)),
