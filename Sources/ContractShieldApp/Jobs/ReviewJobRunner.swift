@@ -68,6 +68,8 @@ final class ReviewJobRunner: Service {
             try? await gracefulShutdown()
             return
         }
+        // The jobs run on threads of their own, so that the lease heartbeat below keeps running while they compute.
+        let threads = ReviewThreads(count: concurrency)
         // Graceful shutdown cancels the jobs (they stop between two events) and the loops below.
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -77,12 +79,13 @@ final class ReviewJobRunner: Service {
                 }
                 for await _ in self.wakeups {
                     while let task = await self.claimNext() {
-                        group.addTask { await self.runJob(task) }
+                        group.addTask(executorPreference: threads) { await self.runJob(task) }
                     }
                 }
                 group.cancelAll()
             }
         }
+        threads.stop()
     }
 
     /// Claims one job if a slot is free.
