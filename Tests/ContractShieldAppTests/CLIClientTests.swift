@@ -186,6 +186,11 @@ enum CLI {
             if process.isRunning { process.terminate() }
         }
 
+        /// SIGKILL: the process dies at once, without closing its sockets or handing anything back.
+        func kill() {
+            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        }
+
         var output: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
         private var hasExited: Bool { lock.withLock { exited } }
 

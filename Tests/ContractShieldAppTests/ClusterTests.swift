@@ -101,7 +101,7 @@ import Testing
         try await probe.releaseLeases(of: [taskID])
         try await probe.close()
         try await cluster.withNodes([cluster.node()]) { nodes in
-            let result = try await nodes[0].finishedResult(taskID)
+            let result = try await nodes[0].finishedResult(taskID, within: .seconds(90))
             #expect(result["status"] == "COMPLETED")
             #expect(result["run"] == 2)
         }
@@ -155,16 +155,15 @@ struct TestCluster: Sendable {
     let database: String
     let filesDir: String
 
-    /// Nil (with a printed notice) when no test PostgreSQL is configured outside CI; in CI (`CI=true`) that fails.
-    static func fresh() throws -> TestCluster? {
+    /// On the PostgreSQL server named by the environment variable `server` (scripts/with-postgres.sh sets both).
+    /// Nil (with a printed notice) when it is unset outside CI; in CI (`CI=true`) that fails.
+    static func fresh(server variable: String = "CONTRACTSHIELD_TEST_POSTGRES") throws -> TestCluster? {
         let environment = ProcessInfo.processInfo.environment
-        guard let server = environment["CONTRACTSHIELD_TEST_POSTGRES"].flatMap({ $0.isEmpty ? nil : $0 }),
-            var url = URLComponents(string: server)
-        else {
+        guard let server = environment[variable].flatMap({ $0.isEmpty ? nil : $0 }), var url = URLComponents(string: server) else {
             if environment["CI"] == "true" {
-                throw TestFailure("CI=true but CONTRACTSHIELD_TEST_POSTGRES is unset: run the tests with scripts/with-postgres.sh")
+                throw TestFailure("CI=true but \(variable) is unset: run the tests with scripts/with-postgres.sh")
             }
-            print("⚠️ Cluster tests SKIPPED — CONTRACTSHIELD_TEST_POSTGRES is unset (run them with scripts/with-postgres.sh)")
+            print("⚠️ Cluster tests SKIPPED — \(variable) is unset (run them with scripts/with-postgres.sh)")
             return nil
         }
         url.path = "/cs_cluster_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
@@ -200,7 +199,7 @@ struct TestCluster: Sendable {
         guard let next = pending.first else { return try await body(started) }
         let app = try await buildApplication(next)
         try await app.test(.live) { client in
-            let server = LiveServer(client: client, port: try #require(client.port))
+            let server = LiveServer(client: InProcessClient(base: client), port: try #require(client.port))
             try await live(pending.dropFirst(), started: started + [server], body)
         }
     }

@@ -12,7 +12,7 @@ import Testing
         return taskID
     }
 
-    private func download(_ server: LiveServer, _ uri: String) async throws -> TestResponse {
+    private func download(_ server: LiveServer, _ uri: String) async throws -> TestReply {
         try await server.client.executeRequest(uri: uri, method: .get, headers: [:], body: nil)
     }
 

@@ -30,13 +30,48 @@ func withLiveServer(
     defer { if !keepData { try? FileManager.default.removeItem(atPath: arguments.dataDir) } }
     let app = try await buildApplication(arguments)
     try await app.test(.live) { client in
-        try await body(LiveServer(client: client, port: try #require(client.port)))
+        try await body(LiveServer(client: InProcessClient(base: client), port: try #require(client.port)))
     }
 }
 
-/// What a test talks to: REST through HummingbirdTesting's client, WebSockets through HummingbirdWSClient.
+/// An HTTP answer as a test sees it.
+struct TestReply: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: ByteBuffer
+}
+
+/// How a test's REST requests reach a server.
+protocol TestHTTPClient: Sendable {
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestReply
+}
+
+/// An application running in this process, through HummingbirdTesting's live client.
+struct InProcessClient: TestHTTPClient {
+    let base: any TestClientProtocol
+
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestReply {
+        let response = try await base.executeRequest(uri: uri, method: method, headers: headers, body: body)
+        return TestReply(status: response.status, headers: response.headers, body: response.body)
+    }
+}
+
+/// A server in another process: a fresh connection per request, so a request never rides on a connection to a
+/// node that has since been killed.
+struct ProcessClient: TestHTTPClient {
+    let port: Int
+
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestReply {
+        try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(60))) { client in
+            let response = try await client.execute(.init(uri, method: method, authority: "localhost", headers: headers, body: body))
+            return TestReply(status: response.status, headers: response.headers, body: response.body ?? ByteBuffer())
+        }
+    }
+}
+
+/// What a test talks to: REST through a `TestHTTPClient`, WebSockets through HummingbirdWSClient.
 struct LiveServer: Sendable {
-    let client: any TestClientProtocol
+    let client: any TestHTTPClient
     let port: Int
 
     /// A request whose body is JSON; answers the status and the parsed JSON body.
@@ -75,13 +110,14 @@ struct LiveServer: Sendable {
     }
 
     /// Polls the result until the task leaves PROCESSING.
-    func finishedResult(_ taskID: Int64) async throws -> JSONValue {
-        for _ in 0..<600 {
+    func finishedResult(_ taskID: Int64, within patience: Duration = .seconds(12)) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + patience
+        while ContinuousClock.now < deadline {
             let (_, body) = try await request(.get, "/api/v1/review/\(taskID)")
             if body["status"] != .string("PROCESSING") { return body }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw TestFailure("task \(taskID) still PROCESSING after 12 s")
+        throw TestFailure("task \(taskID) still PROCESSING after \(patience)")
     }
 
     /// A WebSocket the server closes at once (refusals), through Python's `websockets` client: the messages
@@ -137,6 +173,15 @@ final class Conversation {
         if let message = try await messages.next() {
             throw TestFailure("expected the server to close, got \(message)")
         }
+    }
+
+    /// Every message until the connection ends, however it ends: a killed server just drops it.
+    func receiveUntilDropped() async -> [JSONValue] {
+        var received: [JSONValue] = []
+        while let message = try? await messages.next() {
+            if case .text(let text) = message, let json = JSONValue.parse(text) { received.append(json) }
+        }
+        return received
     }
 
     /// Receives messages until one satisfies `stop`, returning all of them.
