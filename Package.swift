@@ -26,7 +26,7 @@ let package = Package(
         .executableTarget(
             name: "ContractShield",
             dependencies: [
-                "ContractShieldApp", "Review", "Ingest", "Realtime",
+                "ContractShieldApp", "Review", "Ingest", "Realtime", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -10,7 +10,7 @@ import Realtime
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "性能基准：审查延迟、WebSocket 回显、空闲内存",
-        subcommands: [ReviewLatency.self, EngineThroughput.self, IngestThroughput.self, WebSocketEcho.self, IdleMemory.self])
+        subcommands: [ReviewLatency.self, EngineThroughput.self, IngestThroughput.self, WebSocketEcho.self, IdleMemory.self, ClusterScaling.self])
 
     /// Where a benchmark sends its load: `--server`, or a fresh `contractshield serve` child process.
     struct Target: ParsableArguments {
@@ -184,12 +184,13 @@ struct ServerProcess {
     let dataDir: URL
     var pid: Int32 { process.processIdentifier }
 
-    static func start() async throws -> ServerProcess {
+    /// - Parameter options: more `serve` options (a cluster node's `--database`, `--files-dir`…).
+    static func start(_ options: [String] = []) async throws -> ServerProcess {
         let port = Int.random(in: 20_000..<40_000)
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("cs-bench-\(UUID().uuidString)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve", "--port", String(port), "--data-dir", dataDir.path, "--log-level", "error"]
+        process.arguments = ["serve", "--port", String(port), "--data-dir", dataDir.path, "--log-level", "error"] + options
         try process.run()
         let url = URL(string: "http://127.0.0.1:\(port)")!
         for _ in 0..<400 {

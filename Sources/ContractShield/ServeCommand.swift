@@ -28,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
     @Option(help: "Seconds a node's claim on a review lasts unrenewed; a dead node's reviews restart on another node after this (env CONTRACTSHIELD_JOB_LEASE_SECONDS)")
     var jobLeaseSeconds: Double = Environment.value("JOB_LEASE_SECONDS").flatMap(Double.init) ?? 30
 
+    @Option(name: .customLong("job-concurrency"), help: "Reviews this node runs at once; 0 makes a node that serves clients but runs no reviews; default: one per core (env CONTRACTSHIELD_JOB_CONCURRENCY)")
+    var jobConcurrencyOption: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env CONTRACTSHIELD_LOG_LEVEL)")
     var logLevel: Logger.Level = Environment.value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
 
@@ -65,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
     var conformance = false
 
     var database: String? { databaseOption.isEmpty ? nil : databaseOption }
+    var jobConcurrency: Int? { jobConcurrencyOption ?? Environment.value("JOB_CONCURRENCY").flatMap(Int.init) }
     var playbook: String? { playbookOption.isEmpty ? nil : playbookOption }
 
     var security: SecuritySettings {
@@ -85,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
     func validate() throws {
         if tlsCertOption.isEmpty != tlsKeyOption.isEmpty { throw ValidationError("--tls-cert and --tls-key go together") }
         if maxUploadMb < 1 { throw ValidationError("--max-upload-mb must be at least 1") }
+        if let jobs = jobConcurrency, jobs < 0 { throw ValidationError("--job-concurrency must be 0 or more") }
     }
 
     func run() async throws {
