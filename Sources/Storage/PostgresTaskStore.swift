@@ -29,7 +29,8 @@ public final class PostgresTaskStore: TaskStore, ChangeFeed {
         try await location.createDatabaseIfMissing(logger: logger)
         let store = PostgresTaskStore(configuration: location.configuration(), logger: logger)
         do {
-            try await store.ping()
+            // Not `ping`: a node starting on a busy machine may take longer than a health check allows to connect.
+            try await store.execute("SELECT 1")
         } catch {
             try? await store.close()
             throw error

@@ -185,12 +185,14 @@ private func progress(_ stage: String, _ value: Int) -> EventDraft {
     @Test(arguments: Backend.clustered) func aLiveLeaseIsNotClaimedByAnotherNodeUntilReleased(_ backend: Backend) async throws {
         try await withStore(backend) { first, location in
             let task = try await processingTask(first)
-            // Generous times: the whole test suite runs in parallel on two cores.
-            _ = try #require(try await first.claimJob(excluding: [], lease: .seconds(3)))
+            // Generous times: the whole test suite runs in parallel on two cores. The second node is open before the
+            // first claims, so that nothing slow (opening a store took over 3 s under load) stands between the claim
+            // and the second node's attempt.
             let second = try await location.open()
+            _ = try #require(try await first.claimJob(excluding: [], lease: .seconds(5)))
             #expect(try await second.claimJob(excluding: [], lease: .seconds(30)) == nil)
             try await first.renewLeases(of: [task.id], lease: .seconds(30))
-            try await Task.sleep(for: .seconds(3.5))
+            try await Task.sleep(for: .seconds(5.5))
             #expect(try await second.claimJob(excluding: [], lease: .seconds(30)) == nil, "renewed in time")
             try await first.releaseLeases(of: [task.id])
             #expect(try await second.claimJob(excluding: [], lease: .seconds(30))?.id == task.id, "handed back at once")
