@@ -68,7 +68,8 @@ struct ProgramRunner: Sendable {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let output = first else {
-                    throw IngestError(.unreadable, "处理超时：\(program.name) 超过 \(timeout.components.seconds) 秒未完成，已终止")
+                    let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+                    throw IngestError(.unreadable, "处理超时：\(program.name) 超过 \(seconds.formatted(.number.precision(.fractionLength(0...1)))) 秒未完成，已终止")
                 }
                 return output
             }

@@ -105,17 +105,23 @@ import Testing
         #expect(error?.message.contains("tesseract-ocr-chi-sim") == true)
     }
 
+    /// A "tesseract" that never finishes (it records its pid and sleeps): the time limit must end the wait
+    /// and kill it, however busy the machine is.
     @Test func timeoutKillsTheProgram() async throws {
-        guard Self.hasTesseract else { return }
-        let limits = IngestLimits(subprocessTimeout: .milliseconds(50))
-        let clock = ContinuousClock()
-        let started = clock.now
-        let png = try fixture("contract-page1.png")
-        let error = await ingestError { () async throws(IngestError) in
-            try await Extractor(limits: limits).extract(png, filename: "scan.png")
+        try await withTemporaryDirectory { directory in
+            let pidFile = directory.appendingPathComponent("pid")
+            let hanging = directory.appendingPathComponent("tesseract")
+            try Data("#!/bin/sh\necho $$ > '\(pidFile.path)'\nexec sleep 600\n".utf8).write(to: hanging)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hanging.path)
+            let extractor = Extractor(limits: IngestLimits(subprocessTimeout: .milliseconds(500)), programSearchPath: [directory.path])
+            let clock = ContinuousClock()
+            let started = clock.now
+            let png = try fixture("contract-page1.png")
+            let error = await ingestError { () async throws(IngestError) in try await extractor.extract(png, filename: "scan.png") }
+            #expect(error == IngestError(.unreadable, "处理超时：tesseract 超过 0.5 秒未完成，已终止"))
+            #expect(clock.now - started < .seconds(120), "the wait ended long before the program would have")
+            let pid = try #require(Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(kill(pid, 0) != 0, "the program was killed, not left running")
         }
-        #expect(error?.kind == .unreadable)
-        #expect(error?.message.hasPrefix("处理超时") == true)
-        #expect(clock.now - started < .seconds(5))
     }
 }
