@@ -21,12 +21,13 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         .executableTarget(
             name: "ContractShield",
             dependencies: [
-                "ContractShieldApp", "Review", "Ingest", "Realtime", "Storage",
+                "ContractShieldApp", "Review", "Ingest", "Realtime", "Storage", "LoadGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -75,6 +76,15 @@ let package = Package(
         .target(
             name: "Realtime",
             dependencies: ["Storage"]
+        ),
+        .target(
+            name: "LoadGenerator",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "ReviewTests", dependencies: ["Review"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Review"], exclude: ["Fixtures"]),

@@ -48,11 +48,21 @@ struct APIClient: Sendable {
         try await send("GET", path, body: nil, contentType: nil)
     }
 
+    /// A GET whose answer is not JSON (`/metrics`).
+    func text(_ path: String) async throws -> String {
+        try await exchange("GET", path, body: nil, contentType: nil)
+    }
+
     func postJSON(_ path: String, _ value: JSONValue) async throws -> JSONValue {
         try await send("POST", path, body: Data(value.serialized().utf8), contentType: "application/json")
     }
 
     private func send(_ method: String, _ path: String, body: Data?, contentType: String?) async throws -> JSONValue {
+        let text = try await exchange(method, path, body: body, contentType: contentType)
+        return JSONValue.parse(text) ?? .null
+    }
+
+    private func exchange(_ method: String, _ path: String, body: Data?, contentType: String?) async throws -> String {
         var root = base.absoluteString
         while root.hasSuffix("/") { root.removeLast() }
         var request = HTTPClientRequest(url: root + path)
@@ -61,11 +71,11 @@ struct APIClient: Sendable {
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
-        let bytes = try await response.body.collect(upTo: 256 << 20)
-        let json = JSONValue.parse(String(buffer: bytes)) ?? .null
+        let text = String(buffer: try await response.body.collect(upTo: 256 << 20))
         guard (200..<300).contains(Int(response.status.code)) else {
+            let json = JSONValue.parse(text) ?? .string(text)
             throw Failure(description: "\(method) \(path): \(response.status.code) \(json["message"]?.stringValue ?? json.serialized())")
         }
-        return json
+        return text
     }
 }

@@ -10,7 +10,7 @@ import Realtime
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "性能基准：审查延迟、WebSocket 回显、空闲内存",
-        subcommands: [ReviewLatency.self, EngineThroughput.self, IngestThroughput.self, WebSocketEcho.self, IdleMemory.self, ClusterScaling.self])
+        subcommands: [ReviewLatency.self, EngineThroughput.self, IngestThroughput.self, WebSocketLoad.self, IdleMemory.self, ClusterScaling.self])
 
     /// Where a benchmark sends its load: `--server`, or a fresh `contractshield serve` child process.
     struct Target: ParsableArguments {
@@ -62,58 +62,6 @@ extension BenchCommand {
         }
     }
 
-    struct WebSocketEcho: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "ws", abstract: "Concurrent /ws/test connections echoing: throughput and round-trip latency")
-
-        @OptionGroup var target: Target
-        @Option var connections = 1000
-        @Option(help: "Messages each connection sends, one at a time, waiting for each echo")
-        var messages = 100
-
-        func run() async throws {
-            try await withServer(target) { api, _ in
-                let clock = ContinuousClock()
-                let start = clock.now
-                let perConnection = try await withThrowingTaskGroup(of: [Duration].self) { group in
-                    for index in 0..<connections {
-                        group.addTask { try await echo(api, client: "bench-\(index)") }
-                    }
-                    var all: [[Duration]] = []
-                    for try await samples in group { all.append(samples) }
-                    return all
-                }
-                let elapsed = clock.now - start
-                let samples = perConnection.flatMap { $0 }
-                let stats = LatencyStats(samples)
-                let rate = Double(samples.count) / elapsed.seconds
-                let errors = connections * messages - samples.count
-                print("ws echo: \(connections) connections × \(messages) messages in \(String(format: "%.2f", elapsed.seconds)) s: \(Int(rate)) msg/s, p50 \(stats.p50ms) ms, p99 \(stats.p99ms) ms, errors \(errors)")
-                print("bench=ws_echo connections=\(connections) messages=\(samples.count) errors=\(errors) msgs_per_s=\(Int(rate)) p50_ms=\(stats.p50ms) p99_ms=\(stats.p99ms)")
-            }
-        }
-
-        private func echo(_ api: APIClient, client: String) async throws -> [Duration] {
-            let count = messages
-            let box = SampleBox()
-            try await WebSocketClient.connect(url: api.webSocketURL("/ws/test/\(client)"), logger: Logger(label: "bench")) { inbound, outbound, _ in
-                var frames = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                _ = try await frames.next()  // welcome
-                let clock = ContinuousClock()
-                var samples: [Duration] = []
-                samples.reserveCapacity(count)
-                for index in 0..<count {
-                    let sent = clock.now
-                    try await outbound.write(.text(#"{"n":\#(index)}"#))
-                    guard try await frames.next() != nil else { break }
-                    samples.append(clock.now - sent)
-                }
-                await box.set(samples)
-            }
-            return await box.samples
-        }
-    }
-
     struct IdleMemory: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rss", abstract: "Resident memory of a freshly started, idle server")
@@ -122,16 +70,11 @@ extension BenchCommand {
             let child = try await ServerProcess.start()
             defer { child.stop() }
             try await Task.sleep(for: .seconds(2))
-            let kib = ProcessMemory.residentKiB(pid: child.pid) ?? 0
+            let kib = ProcessUsage.residentKiB(pid: child.pid) ?? 0
             print("idle server RSS: \(kib / 1024) MiB")
             print("bench=idle_rss rss_kib=\(kib)")
         }
     }
-}
-
-private actor SampleBox {
-    var samples: [Duration] = []
-    func set(_ value: [Duration]) { samples = value }
 }
 
 /// Percentiles of a set of durations, in milliseconds with two decimals.
@@ -156,23 +99,37 @@ extension Duration {
     }
 }
 
-enum ProcessMemory {
-    /// VmRSS of a process, from /proc (Linux).
+/// What a process uses, from /proc (Linux).
+enum ProcessUsage {
+    /// VmRSS of a process.
     static func residentKiB(pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
         return line?.split(separator: " ").dropFirst().first.flatMap { Int($0) }
     }
+
+    /// CPU time a process has used so far, user plus system (utime + stime of /proc/PID/stat).
+    static func cpuSeconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let afterName = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 }
 
 /// Runs `body` against `--server`, or against a fresh `contractshield serve` child on a free port that is
-/// stopped afterwards (its pid is passed so memory can be measured).
-func withServer(_ target: BenchCommand.Target, _ body: (APIClient, Int32?) async throws -> Void) async throws {
+/// stopped afterwards (its pid is passed so memory and CPU time can be measured). `serveArguments` are the limits
+/// the child needs for the load (a given `--server` must have been started with them).
+func withServer(
+    _ target: BenchCommand.Target, serveArguments: [String] = [], _ body: (APIClient, Int32?) async throws -> Void
+) async throws {
     if let server = target.server, let url = URL(string: server) {
         try await body(APIClient(base: url), nil)
         return
     }
-    let child = try await ServerProcess.start()
+    let child = try await ServerProcess.start(serveArguments)
     defer { child.stop() }
     try await body(APIClient(base: child.url), child.pid)
 }

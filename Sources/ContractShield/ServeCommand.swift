@@ -93,7 +93,12 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
     }
 
     func run() async throws {
+        // Every WebSocket holds a file descriptor: take all the process may have.
+        let descriptors = FileDescriptorLimit.raiseToHardLimit()
         let (app, connections) = try await buildServer(self)
+        if descriptors < maxConnections + 256 {
+            app.logger.warning("open-file limit \(descriptors) is below --max-connections \(maxConnections); raise ulimit -Hn")
+        }
         // On SIGINT/SIGTERM, first tell every WebSocket client the server is going away (1001), then stop
         // gracefully; running reviews are handed back and resume at the next start.
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: app.logger))
