@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "Realtime",
-            dependencies: ["Storage"]
+            dependencies: ["Storage", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
             name: "LoadGenerator",
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "ContractShieldAppTests",
             dependencies: [
-                "ContractShieldApp", "Review", "Storage",
+                "ContractShieldApp", "Review", "Storage", "LoadGenerator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]

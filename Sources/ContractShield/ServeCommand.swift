@@ -46,6 +46,15 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
     @Option(help: "Burst of WebSocket messages a connection may save up (env CONTRACTSHIELD_WS_BURST)")
     var wsBurst: Int = Environment.value("WS_BURST").flatMap(Int.init) ?? 40
 
+    @Option(help: "Seconds a WebSocket reader may take no data before it is closed with 1008 (env CONTRACTSHIELD_WS_WRITE_TIMEOUT)")
+    var wsWriteTimeout: Double = Environment.value("WS_WRITE_TIMEOUT").flatMap(Double.init) ?? 10
+
+    @Option(help: "Seconds between the server's WebSocket pings (env CONTRACTSHIELD_WS_PING_INTERVAL)")
+    var wsPingInterval: Double = Environment.value("WS_PING_INTERVAL").flatMap(Double.init) ?? 30
+
+    @Option(help: "Seconds a WebSocket client may send nothing, not even a pong, before it is closed with 1000 (env CONTRACTSHIELD_WS_IDLE_TIMEOUT)")
+    var wsIdleTimeout: Double = Environment.value("WS_IDLE_TIMEOUT").flatMap(Double.init) ?? 90
+
     @Option(help: "Open WebSocket connections allowed in all (env CONTRACTSHIELD_MAX_CONNECTIONS)")
     var maxConnections: Int = Environment.value("MAX_CONNECTIONS").flatMap(Int.init) ?? 60_000
 
@@ -76,6 +85,9 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
         settings.maxUploadBytes = maxUploadMb * 1024 * 1024
         settings.messagesPerSecond = wsRate
         settings.messageBurst = wsBurst
+        settings.writeTimeout = .milliseconds(Int64(wsWriteTimeout * 1000))
+        settings.pingInterval = .milliseconds(Int64(wsPingInterval * 1000))
+        settings.idleTimeout = .milliseconds(Int64(wsIdleTimeout * 1000))
         settings.maxConnections = maxConnections
         settings.maxConnectionsPerIP = maxConnectionsPerIP
         settings.allowedOrigins = allowedOrigins.split(separator: ",").map(String.init)
@@ -90,6 +102,9 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
         if tlsCertOption.isEmpty != tlsKeyOption.isEmpty { throw ValidationError("--tls-cert and --tls-key go together") }
         if maxUploadMb < 1 { throw ValidationError("--max-upload-mb must be at least 1") }
         if let jobs = jobConcurrency, jobs < 0 { throw ValidationError("--job-concurrency must be 0 or more") }
+        if min(wsWriteTimeout, wsPingInterval, wsIdleTimeout) <= 0 {
+            throw ValidationError("--ws-write-timeout, --ws-ping-interval and --ws-idle-timeout must be positive")
+        }
     }
 
     func run() async throws {

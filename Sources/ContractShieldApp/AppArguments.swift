@@ -35,6 +35,9 @@ public struct SecuritySettings: Sendable {
     public var maxConnectionsPerIP: Int = 1_000
     /// A reader whose socket accepts nothing for this long is closed with 1008.
     public var writeTimeout: Duration = .seconds(10)
+    /// The server pings every connection this often, and closes one that has sent nothing for `idleTimeout`.
+    public var pingInterval: Duration = .seconds(30)
+    public var idleTimeout: Duration = .seconds(90)
     /// Origins allowed besides the server's own host and localhost; `*` allows any.
     public var allowedOrigins: [String] = []
     /// File of hashed API keys (`contractshield keys add`); when set, every API call and handshake needs a key.

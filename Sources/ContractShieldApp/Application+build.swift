@@ -92,7 +92,9 @@ public func buildServer(_ arguments: some AppArguments) async throws
     webSocketRouter.middlewares.add(ConnectionLimitMiddleware(registry: connections))
     WebSocketRoutes(
         store: store, hub: hub, rate: MessageRate(perSecond: security.messagesPerSecond, burst: security.messageBurst),
-        writeTimeout: security.writeTimeout, metrics: metrics
+        timing: ConnectionWatchdog.Timing(
+            pingInterval: security.pingInterval, idleTimeout: security.idleTimeout, writeTimeout: security.writeTimeout),
+        metrics: metrics
     ).addRoutes(to: webSocketRouter, conformanceEcho: security.conformanceEcho)
 
     var server = HTTPServerBuilder.http1WebSocketUpgrade(
@@ -101,7 +103,8 @@ public func buildServer(_ arguments: some AppArguments) async throws
             ws: .init(
                 maxFrameSize: ClientConnection.maxMessageSize,
                 extensions: [.perMessageDeflate(maxDecompressedFrameSize: ClientConnection.maxMessageSize)],
-                autoPing: .enabled(timePeriod: .seconds(30)))))
+                // Each connection's ConnectionWatchdog pings and closes idle connections, on its event loop.
+                autoPing: .disabled)))
     if let certificate = security.tlsCertificate, let key = security.tlsKey {
         server = try .tls(server, tlsConfiguration: TLSFiles.serverConfiguration(certificate: certificate, key: key))
     }

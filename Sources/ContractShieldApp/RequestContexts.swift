@@ -20,6 +20,8 @@ struct AppWebSocketContext: WebSocketRequestContext, RemoteAddressRequestContext
     var coreContext: CoreRequestContextStorage
     let webSocket: WebSocketHandlerReference<Self>
     let remoteAddress: SocketAddress?
+    /// The connection's channel, where the upgraded WebSocket gets its `ConnectionWatchdog`.
+    let channel: any Channel
     var apiKeyID: String?
     /// This connection's place under the connection caps, taken before the upgrade.
     var connection: ConnectionSlot?
@@ -28,6 +30,7 @@ struct AppWebSocketContext: WebSocketRequestContext, RemoteAddressRequestContext
         coreContext = .init(source: source)
         webSocket = .init()
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 }
 

@@ -3,37 +3,30 @@ import Synchronization
 
 /// Fans each progress event out to every subscriber of its task, in process.
 ///
-/// Publishing never waits for a subscriber: each has its own bounded buffer, and when a slow reader's buffer
-/// is full the oldest queued event is dropped. Events are published in `seq` order, so what gets dropped is
-/// always superseded progress, never the terminal event, which is last.
+/// An event is rendered to its wire frame once, then handed to each subscriber's receiver, which must not block:
+/// WebSocket subscribers pass it to their connection's event loop (`ProgressFeed`), where a slow reader's
+/// superseded progress is coalesced. Publishing therefore never waits for a subscriber.
 public final class ProgressHub: Sendable {
-    /// How many events a subscriber may have queued before the oldest are dropped.
-    public let bufferLimit: Int
+    public typealias Receiver = @Sendable (HubEvent) -> Void
+
     private let state = Mutex(State())
     private let published = Atomic<Int>(0)
-    private let dropped = Atomic<Int>(0)
 
     private struct State {
         var nextID = 0
-        var subscribers: [Int64: [Int: AsyncStream<HubEvent>.Continuation]] = [:]
+        var subscribers: [Int64: [Int: Receiver]] = [:]
     }
 
-    public init(bufferLimit: Int = 256) {
-        self.bufferLimit = bufferLimit
-    }
+    public init() {}
 
-    /// Starts receiving the events of a task; events stop when the subscription is cancelled or deallocated.
-    public func subscribe(taskID: Int64) -> Subscription {
-        let (stream, continuation) = AsyncStream<HubEvent>.makeStream(bufferingPolicy: .bufferingNewest(bufferLimit))
+    /// Starts handing the events of a task to `receive`, until the subscription is cancelled or deallocated.
+    public func subscribe(taskID: Int64, _ receive: @escaping Receiver) -> Subscription {
         let id = state.withLock { state in
             state.nextID += 1
-            state.subscribers[taskID, default: [:]][state.nextID] = continuation
+            state.subscribers[taskID, default: [:]][state.nextID] = receive
             return state.nextID
         }
-        continuation.onTermination = { [weak self] _ in
-            self?.remove(taskID: taskID, id: id)
-        }
-        return Subscription(events: stream, continuation: continuation)
+        return Subscription(hub: self, taskID: taskID, id: id)
     }
 
     /// Delivers an event to every current subscriber of its task.
@@ -42,15 +35,11 @@ public final class ProgressHub: Sendable {
         guard !targets.isEmpty else { return }
         let rendered = HubEvent(event)
         published.add(1, ordering: .relaxed)
-        for continuation in targets {
-            if case .dropped = continuation.yield(rendered) { dropped.add(1, ordering: .relaxed) }
-        }
+        for receive in targets { receive(rendered) }
     }
 
     /// Events published to at least one subscriber since start.
     public var publishedEvents: Int { published.load(ordering: .relaxed) }
-    /// Superseded events a slow subscriber's full buffer let go (it still gets the newer ones).
-    public var droppedEvents: Int { dropped.load(ordering: .relaxed) }
     /// Live subscriptions over all tasks.
     public var totalSubscribers: Int { state.withLock { $0.subscribers.values.reduce(0) { $0 + $1.count } } }
 
@@ -64,7 +53,7 @@ public final class ProgressHub: Sendable {
         state.withLock { Array($0.subscribers.keys) }
     }
 
-    private func remove(taskID: Int64, id: Int) {
+    fileprivate func remove(taskID: Int64, id: Int) {
         state.withLock { state in
             state.subscribers[taskID]?[id] = nil
             if state.subscribers[taskID]?.isEmpty == true { state.subscribers[taskID] = nil }
@@ -72,22 +61,24 @@ public final class ProgressHub: Sendable {
     }
 }
 
-/// One subscriber's view of a task's events.
+/// One subscriber's place in the hub; freed by `cancel()` or when released.
 public final class Subscription: Sendable {
-    public let events: AsyncStream<HubEvent>
-    private let continuation: AsyncStream<HubEvent>.Continuation
+    private let hub: ProgressHub
+    private let taskID: Int64
+    private let id: Int
 
-    init(events: AsyncStream<HubEvent>, continuation: AsyncStream<HubEvent>.Continuation) {
-        self.events = events
-        self.continuation = continuation
+    fileprivate init(hub: ProgressHub, taskID: Int64, id: Int) {
+        self.hub = hub
+        self.taskID = taskID
+        self.id = id
     }
 
-    /// Stops the subscription and frees its slot in the hub at once.
+    /// Stops the subscription and frees its slot in the hub at once; harmless when repeated.
     public func cancel() {
-        continuation.finish()
+        hub.remove(taskID: taskID, id: id)
     }
 
     deinit {
-        continuation.finish()
+        cancel()
     }
 }

@@ -1,3 +1,4 @@
+import NIOCore
 import Storage
 
 extension StoredEvent {
@@ -26,14 +27,15 @@ extension StoredEvent {
     }
 }
 
-/// A stored event with its wire text rendered once, however many subscribers receive it.
+/// A stored event with its wire text rendered once, however many subscribers receive it: every subscriber's
+/// frame shares these bytes.
 public struct HubEvent: Sendable {
     public let event: StoredEvent
-    public let text: String
+    public let text: ByteBuffer
 
     public init(_ event: StoredEvent) {
         self.event = event
-        self.text = event.wireMessage.serialized()
+        self.text = ByteBuffer(string: event.wireMessage.serialized())
     }
 
     /// True for the event that ends a run; it is never dropped for a slow reader.

@@ -20,10 +20,10 @@ final class AppMetrics: Sendable {
     let test: Endpoint
     let review: Endpoint
     let conformance: Endpoint
-    /// Time from an event being stored to its frame being handed to a subscriber's socket.
-    let fanoutDelay: DurationHistogram
+    /// Progress events written to subscribers, superseded ones coalesced for slow readers, and the time from an
+    /// event being stored to its frame being handed to a subscriber's socket.
+    let feed: ProgressFeed.Meter
     private let published: Gauge
-    private let dropped: Gauge
     private let subscribers: Gauge
     private let jobsProcessing: Gauge
     private let jobsFailed: Gauge
@@ -50,12 +50,14 @@ final class AppMetrics: Sendable {
         conformance = endpoint("conformance")
         let fast: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
                                 .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)]
-        fanoutDelay = registry.makeDurationHistogram(
-            descriptor: name("fanout_delay", "seconds", "From a progress event being stored to its frame reaching a subscriber's socket"),
-            buckets: fast)
+        feed = ProgressFeed.Meter(
+            messagesOut: review.messagesOut,
+            coalesced: registry.makeCounter(
+                descriptor: name("hub_events_coalesced", "total", "Superseded progress events not sent to a reader whose socket was full")),
+            delay: registry.makeDurationHistogram(
+                descriptor: name("fanout_delay", "seconds", "From a progress event being stored to its frame reaching a subscriber's socket"),
+                buckets: fast))
         published = registry.makeGauge(descriptor: name("hub_events_published", "total", "Progress events fanned out since start"))
-        dropped = registry.makeGauge(
-            descriptor: name("hub_events_coalesced", "total", "Superseded progress events a slow reader's full queue let go"))
         subscribers = registry.makeGauge(descriptor: name("hub_subscribers", "", "Live progress subscriptions"))
         let jobs = name("jobs", "", "Review tasks by state")
         jobsProcessing = registry.makeGauge(descriptor: jobs, labels: [("state", "processing")])
@@ -66,7 +68,6 @@ final class AppMetrics: Sendable {
     /// Reads the figures other components keep themselves, then renders the text exposition format.
     func exposition(hub: ProgressHub, store: any TaskStore) async -> String {
         published.set(Double(hub.publishedEvents))
-        dropped.set(Double(hub.droppedEvents))
         subscribers.set(Double(hub.totalSubscribers))
         if let counts = try? await store.taskCounts() {
             jobsProcessing.set(Double(counts[.processing] ?? 0))

@@ -1,38 +1,44 @@
 import Foundation
 import HummingbirdWebSocket
+import NIOCore
 import NIOWebSocket
 import Realtime
 
 /// One client's WebSocket connection under the protocol's limits: binary frames are answered with
 /// `仅支持文本消息`, a client over its message rate gets `消息过于频繁` — and 1008 if it keeps going —
-/// and every message in and out is counted for `/metrics`.
+/// and every message in and out is counted for `/metrics`. Its `ConnectionWatchdog` pings, closes idle and
+/// stalled connections, and runs `cleanup` (free the slot, the gauge, the subscription) once, however it ends.
 struct ClientConnection {
     let inbound: WebSocketInboundStream
     let outbound: WebSocketOutboundWriter
     let rate: MessageRate
     let meter: AppMetrics.Endpoint
-    let slot: ConnectionSlot?
+    let cleanup = ConnectionCleanup()
+    let watchdog: ConnectionWatchdog
 
     /// Inbound messages larger than this close the connection with 1009.
     static let maxMessageSize = 64 * 1024
     /// Messages refused in a row before the connection is closed for flooding.
     static let floodStrikes = 10
 
-    init(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, rate: MessageRate,
-         meter: AppMetrics.Endpoint, slot: ConnectionSlot?) {
+    init(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: any Channel, rate: MessageRate,
+         timing: ConnectionWatchdog.Timing, meter: AppMetrics.Endpoint, slot: ConnectionSlot?) {
         self.inbound = inbound
         self.outbound = outbound
         self.rate = rate
         self.meter = meter
-        self.slot = slot
+        watchdog = ConnectionWatchdog.install(on: channel, timing: timing, cleanup: cleanup)
         meter.connections.increment()
+        cleanup.add {
+            meter.connections.decrement()
+            slot?.release()
+        }
         slot?.onShutdown { [outbound] in try? await outbound.close(.goingAway, reason: "server shutting down") }
     }
 
-    /// Frees the connection's slot and gauge; call once when the handler ends.
+    /// Frees the connection's slot, gauge and subscription unless the watchdog did already; call when the handler ends.
     func finish() {
-        meter.connections.decrement()
-        slot?.release()
+        cleanup.run()
     }
 
     func send(_ message: JSONValue) async throws {

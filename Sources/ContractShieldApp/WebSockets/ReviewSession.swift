@@ -1,24 +1,21 @@
 import Foundation
 import HummingbirdWebSocket
-import Logging
 import NIOWebSocket
-import Prometheus
 import Realtime
 import Storage
 
 /// One client watching one task on `/ws/review/{task_id}`.
 ///
-/// It subscribes to the hub before it says `connection`, then sends what the store already has (the latest
-/// event, or every event after `?since=`), then live events with a higher `seq`: nothing twice, nothing out of order.
+/// It subscribes to the hub before it says `connection`, then has its `ProgressFeed` send what the store already has
+/// (the latest event, or every event after `?since=`) and then live events with a higher `seq`: nothing twice,
+/// nothing out of order. Events go out on the connection's event loop; this task only answers the client.
 struct ReviewSession {
     let store: any TaskStore
     let hub: ProgressHub
     let client: ClientConnection
     /// The API key the client connected with; when keys are on, only its own tasks exist for it.
     let owner: String?
-    let writeTimeout: Duration
-    let fanoutDelay: DurationHistogram
-    let logger: Logger
+    let feedMeter: ProgressFeed.Meter
 
     private var outbound: WebSocketOutboundWriter { client.outbound }
 
@@ -44,63 +41,20 @@ struct ReviewSession {
             try await outbound.close(.taskNotFound, reason: "task not found")
             return
         }
-        let subscription = hub.subscribe(taskID: taskID)
-        defer { subscription.cancel() }
+        let feed = ProgressFeed(watchdog: client.watchdog, meter: feedMeter)
+        let subscription = hub.subscribe(taskID: taskID) { feed.offer($0) }
+        client.cleanup.add { subscription.cancel() }
         try await client.send(ServerMessage.connection(taskID: taskID))
-        let lastSent = try await sendStored(taskID: taskID, since: since)
-
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await live in subscription.events where live.event.seq > lastSent {
-                    try await deliver(live.text)
-                    fanoutDelay.record(.milliseconds(Int64(Date().timeIntervalSince(live.event.createdAt) * 1000)))
-                }
-            }
-            group.addTask {
-                try await answer(taskID: taskID)
-            }
-            // The client leaving (or being closed) ends the session; the live feed never ends on its own.
-            try await group.next()
-            group.cancelAll()
-        }
+        try await feed.start(stored: try await storedEvents(taskID: taskID, since: since), after: since ?? 0)
+        try await answer(taskID: taskID)
     }
 
-    /// Writes an event, closing the connection with 1008 when the client has not taken it within `writeTimeout`:
-    /// a reader that stops reading must not hold its resources forever.
-    private func deliver(_ text: String) async throws {
-        let delivered = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await client.send(text: text)
-                return true
-            }
-            group.addTask {
-                try await Task.sleep(for: writeTimeout)
-                return false
-            }
-            let first = try await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
-        if !delivered {
-            logger.notice("closing a WebSocket reader that stopped reading")
-            try? await outbound.close(.policyViolation, reason: "write timeout")
-            throw CancellationError()
-        }
-    }
-
-    /// Sends the stored events a newcomer should see and returns the last `seq` sent (0 if none).
-    private func sendStored(taskID: Int64, since: Int64?) async throws -> Int64 {
+    /// The stored events a newcomer should see: every one after `since`, or else the latest.
+    private func storedEvents(taskID: Int64, since: Int64?) async throws -> [HubEvent] {
         if let since {
-            var last = since
-            for event in try await store.events(taskID: taskID, after: since) {
-                try await deliver(HubEvent(event).text)
-                last = event.seq
-            }
-            return last
+            return try await store.events(taskID: taskID, after: since).map(HubEvent.init)
         }
-        guard let latest = try await store.latestEvent(taskID: taskID) else { return 0 }
-        try await deliver(HubEvent(latest).text)
-        return latest.seq
+        return try await store.latestEvent(taskID: taskID).map { [HubEvent($0)] } ?? []
     }
 
     private func answer(taskID: Int64) async throws {

@@ -12,7 +12,7 @@ struct WebSocketRoutes {
     let store: any TaskStore
     let hub: ProgressHub
     let rate: MessageRate
-    let writeTimeout: Duration
+    let timing: ConnectionWatchdog.Timing
     let metrics: AppMetrics
 
     func addRoutes(to router: Router<AppWebSocketContext>, conformanceEcho: Bool) {
@@ -53,8 +53,7 @@ struct WebSocketRoutes {
             let client = connection(inbound, outbound, context, metrics.review)
             defer { client.finish() }
             let session = ReviewSession(
-                store: store, hub: hub, client: client, owner: context.requestContext.apiKeyID,
-                writeTimeout: writeTimeout, fanoutDelay: metrics.fanoutDelay, logger: context.logger)
+                store: store, hub: hub, client: client, owner: context.requestContext.apiKeyID, feedMeter: metrics.feed)
             try await session.run(
                 rawTaskID: context.requestContext.parameters.get("task_id") ?? "",
                 since: context.request.uri.queryParameters["since"].map(String.init))
@@ -79,7 +78,9 @@ struct WebSocketRoutes {
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter,
         _ context: WebSocketRouterContext<AppWebSocketContext>, _ meter: AppMetrics.Endpoint
     ) -> ClientConnection {
-        ClientConnection(inbound: inbound, outbound: outbound, rate: rate, meter: meter, slot: context.requestContext.connection)
+        ClientConnection(
+            inbound: inbound, outbound: outbound, channel: context.requestContext.channel, rate: rate, timing: timing,
+            meter: meter, slot: context.requestContext.connection)
     }
 
     static func isValidClientID(_ id: String) -> Bool {

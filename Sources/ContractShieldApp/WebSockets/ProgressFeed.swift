@@ -1,0 +1,88 @@
+import Foundation
+import NIOCore
+import NIOWebSocket
+import Prometheus
+import Realtime
+
+/// One `/ws/review` subscriber's events on its connection's event loop, written through its `ConnectionWatchdog`
+/// without a Swift task per subscriber.
+///
+/// Live events that arrive while the stored ones are still being read are held; `start` sends the stored events,
+/// then the held ones with a higher `seq`, then each live event with a higher `seq` than the last one sent: nothing
+/// twice, nothing out of order. While the socket takes no data, only the newest progress event and every terminal
+/// event are kept (a slow reader's progress is coalesced, never its `complete`), and sent when it reads again.
+/// Its state is only touched on that event loop, hence `@unchecked Sendable`.
+final class ProgressFeed: @unchecked Sendable {
+    private let watchdog: ConnectionWatchdog
+    private let meter: Meter
+    /// Events received before `start`; nil once live.
+    private var early: [HubEvent]? = []
+    /// Events kept back while the socket takes no data.
+    private var held: [HubEvent] = []
+    private var lastSent: Int64 = 0
+
+    /// The metrics every feed reports to.
+    struct Meter: Sendable {
+        let messagesOut: Counter
+        let coalesced: Counter
+        let delay: DurationHistogram
+    }
+
+    init(watchdog: ConnectionWatchdog, meter: Meter) {
+        self.watchdog = watchdog
+        self.meter = meter
+        watchdog.eventLoop.execute { watchdog.onWritable = { self.sendHeld() } }
+    }
+
+    /// Hands a live event to the feed; called by the hub from any thread.
+    func offer(_ event: HubEvent) {
+        watchdog.eventLoop.execute { self.receive(event) }
+    }
+
+    /// Sends the stored events a newcomer should see, then goes live after `since` (or after the last stored one).
+    func start(stored: [HubEvent], after since: Int64) async throws {
+        try await watchdog.eventLoop.submit {
+            self.lastSent = since
+            for event in stored + (self.early ?? []) { self.forward(event) }
+            self.early = nil
+        }.get()
+    }
+
+    private func receive(_ event: HubEvent) {
+        if early != nil {
+            early?.append(event)
+        } else {
+            forward(event)
+        }
+    }
+
+    private func forward(_ event: HubEvent) {
+        guard event.event.seq > lastSent else { return }
+        lastSent = event.event.seq
+        guard held.isEmpty, watchdog.isWritable else {
+            hold(event)
+            return
+        }
+        send(event)
+    }
+
+    /// Keeps a terminal event and the newest progress: older progress kept back is superseded.
+    private func hold(_ event: HubEvent) {
+        let before = held.count
+        held.removeAll { !$0.isTerminal }
+        meter.coalesced.increment(by: Int64(before - held.count))
+        held.append(event)
+    }
+
+    private func sendHeld() {
+        let pending = held
+        held = []
+        for event in pending { send(event) }
+    }
+
+    private func send(_ event: HubEvent) {
+        watchdog.write(WebSocketFrame(fin: true, opcode: .text, data: event.text))
+        meter.messagesOut.increment()
+        meter.delay.record(.milliseconds(Int64(Date().timeIntervalSince(event.event.createdAt) * 1000)))
+    }
+}
