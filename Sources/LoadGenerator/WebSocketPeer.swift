@@ -18,6 +18,8 @@ open class WebSocketPeer: ChannelInboundHandler, @unchecked Sendable {
     public private(set) var closeCode: UInt16?
     /// False once the TCP connection has ended.
     public private(set) var isOpen = true
+    /// Whether the peer answers the server's pings; one that does not is, to the server, a silent client.
+    public var answersPings = true
 
     public init() {}
 
@@ -83,7 +85,7 @@ open class WebSocketPeer: ChannelInboundHandler, @unchecked Sendable {
             } else {
                 received(text: frame.unmaskedData, at: NIODeadline.now().uptimeNanoseconds)
             }
-        case .ping:
+        case .ping where answersPings:
             context.writeAndFlush(
                 wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, maskKey: mask, data: frame.unmaskedData)), promise: nil)
         case .connectionClose:

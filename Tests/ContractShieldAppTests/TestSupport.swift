@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSClient
+import LoadGenerator
 import Logging
 import Realtime
 import Testing
@@ -141,6 +142,47 @@ struct LiveServer: Sendable {
             try await body(Conversation(inbound: inbound, outbound: outbound))
         }
     }
+}
+
+extension LiveServer {
+    /// The server's `GET /metrics`.
+    func metrics() async throws -> PrometheusText {
+        let response = try await client.executeRequest(uri: "/metrics", method: .get, headers: [:], body: nil)
+        return PrometheusText(String(buffer: response.body))
+    }
+
+    /// Raw WebSocket peers (LoadGenerator, swift-nio) for what HummingbirdWSClient cannot do: stop reading, or open
+    /// thousands of connections cheaply.
+    func withPeers<Result: Sendable>(_ body: (LoadClient) async throws -> Result) async throws -> Result {
+        let peers = LoadClient(host: "127.0.0.1", port: port, threads: 1)
+        do {
+            let result = try await body(peers)
+            try await peers.shutdown()
+            return result
+        } catch {
+            try? await peers.shutdown()
+            throw error
+        }
+    }
+}
+
+/// A raw peer that keeps the text of every frame after the greeting.
+final class RecordingPeer: WebSocketPeer, @unchecked Sendable {
+    private(set) var texts: [String] = []
+
+    override func received(text: ByteBuffer, at nanoseconds: UInt64) {
+        texts.append(String(buffer: text))
+    }
+}
+
+/// Asks `condition` every 50 ms until it holds or `timeout` has passed; answers whether it held.
+func eventually(within timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
 }
 
 /// One side of a WebSocket conversation in a test.

@@ -6,8 +6,7 @@ import Synchronization
 /// - pings the client every `pingInterval`;
 /// - closes it with 1000 when it has sent nothing, not even a pong, for `idleTimeout`;
 /// - closes it with 1008 when its socket has taken no data for `writeTimeout` (a reader that stopped reading): the
-///   connection's cleanup runs at once, and the socket is dropped after `closeGrace` if the client never reads
-///   as far as the close frame.
+///   connection's cleanup runs at once, and the socket is dropped after `closeGrace`.
 /// It also writes the frames that must not wait behind HummingbirdWebSocket's writer (progress events). Its state is
 /// only touched on its event loop, hence `@unchecked Sendable`.
 final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
@@ -131,16 +130,18 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
         close(.policyViolation)
     }
 
-    /// Sends a close frame behind whatever is queued and drops the socket once it is written, or after `closeGrace`.
+    /// Sends a close frame behind whatever is queued and leaves the socket to the client, which closes it once it has
+    /// read that far; after `closeGrace` the socket is dropped. Closing it at once would not do: with the client's
+    /// unread frames still in the server's receive buffer the kernel resets the connection, and the client loses
+    /// what it has not read yet, the close frame included.
     private func close(_ code: WebSocketErrorCode) {
         guard !closing, let context else { return }
         closing = true
         stopTimers()
         var payload = context.channel.allocator.buffer(capacity: 2)
         payload.write(webSocketErrorCode: code)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)))
-            .whenComplete { _ in channel.close(promise: nil) }
         eventLoop.scheduleTask(in: TimeAmount(timing.closeGrace)) { channel.close(promise: nil) }
     }
 
