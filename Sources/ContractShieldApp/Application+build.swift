@@ -51,10 +51,11 @@ public func buildServer(_ arguments: some AppArguments) async throws
     let engine = try ReviewEngine(playbook: arguments.playbook.map { URL(fileURLWithPath: $0, isDirectory: true) })
     let hub = ProgressHub()
     let extractor = Extractor(limits: IngestLimits(maxFileBytes: arguments.security.maxUploadBytes))
+    let metrics = AppMetrics()
     let jobs = ReviewJobRunner(
         store: store, files: files, extractor: extractor, hub: hub, engine: engine, logger: logger,
         concurrency: arguments.jobConcurrency ?? ProcessInfo.processInfo.activeProcessorCount,
-        lease: .milliseconds(Int64(arguments.jobLeaseSeconds * 1000)), changes: changes)
+        lease: .milliseconds(Int64(arguments.jobLeaseSeconds * 1000)), changes: changes, durations: metrics.reviewDuration)
     let clusterFeed = changes.map { ClusterEventFeed(hub: hub, store: store, changes: $0, logger: logger) }
 
     let security = arguments.security
@@ -66,7 +67,6 @@ public func buildServer(_ arguments: some AppArguments) async throws
     router.middlewares.add(JSONErrorMiddleware())
     router.middlewares.add(LogRequestsMiddleware(.debug))
     if let authenticator { router.middlewares.add(APIKeyMiddleware(authenticator: authenticator)) }
-    let metrics = AppMetrics()
     WebAppFiles.add(to: router, logger: logger)
     ServiceController(store: store, node: node).addRoutes(to: router)
     MetricsController(metrics: metrics, hub: hub, store: store).addRoutes(to: router)

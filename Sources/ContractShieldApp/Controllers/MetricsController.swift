@@ -23,6 +23,8 @@ final class AppMetrics: Sendable {
     /// Progress events written to subscribers, superseded ones coalesced for slow readers, and the time from an
     /// event being stored to its frame being handed to a subscriber's socket.
     let feed: ProgressFeed.Meter
+    /// How long each completed review took, from its claim to its result being stored.
+    let reviewDuration: DurationHistogram
     private let published: Gauge
     private let subscribers: Gauge
     private let jobsProcessing: Gauge
@@ -57,6 +59,10 @@ final class AppMetrics: Sendable {
             delay: registry.makeDurationHistogram(
                 descriptor: name("fanout_delay", "seconds", "From a progress event being stored to its frame reaching a subscriber's socket"),
                 buckets: fast))
+        reviewDuration = registry.makeDurationHistogram(
+            descriptor: name("review_duration", "seconds", "From a review being claimed to its result being stored"),
+            buckets: [.milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+                      .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300)])
         published = registry.makeGauge(descriptor: name("hub_events_published", "total", "Progress events fanned out since start"))
         subscribers = registry.makeGauge(descriptor: name("hub_subscribers", "", "Live progress subscriptions"))
         let jobs = name("jobs", "", "Review tasks by state")

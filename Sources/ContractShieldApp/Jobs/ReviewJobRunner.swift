@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
 import Logging
+import Prometheus
 import Realtime
 import Review
 import ServiceLifecycle
@@ -27,6 +28,8 @@ final class ReviewJobRunner: Service {
     private let lease: Duration
     private let changes: (any ChangeFeed)?
     private let publish: @Sendable (StoredEvent) -> Void
+    /// How long each completed review took, from its claim to its result being stored.
+    private let durations: DurationHistogram
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
     /// The tasks this node is reviewing now: never claimed twice here, and the leases the heartbeat renews.
@@ -37,10 +40,11 @@ final class ReviewJobRunner: Service {
     ///   - lease: how long a claim lasts unrenewed; a dead node's jobs wait this long before another node takes them.
     ///   - changes: the cluster's announcements, nil for a single process.
     init(store: any TaskStore, files: FileStore, extractor: Extractor, hub: ProgressHub, engine: ReviewEngine, logger: Logger,
-         concurrency: Int, lease: Duration, changes: (any ChangeFeed)?) {
+         concurrency: Int, lease: Duration, changes: (any ChangeFeed)?, durations: DurationHistogram) {
         self.store = store
         self.files = files
         self.extractor = extractor
+        self.durations = durations
         self.engine = engine
         self.logger = logger
         self.concurrency = max(0, concurrency)
@@ -135,6 +139,7 @@ final class ReviewJobRunner: Service {
     }
 
     private func review(_ task: TaskRecord) async {
+        let started = ContinuousClock.now
         let taskID = task.id
         let progress = ProgressRecorder(taskID: taskID, store: store, publish: publish, patience: lease)
         do {
@@ -152,6 +157,7 @@ final class ReviewJobRunner: Service {
             try Task.checkCancellation()
             let result = String(decoding: try JSONEncoder.wire.encode(report), as: UTF8.self)
             try await progress.retrying { try await self.store.complete(taskID: taskID, resultJSON: result) }
+            durations.record(ContinuousClock.now - started)
             let payload = JSONValue.object([
                 ("summary", JSONValue.trusted(String(decoding: try JSONEncoder.wire.encode(report.summary), as: UTF8.self))),
                 ("risk_count", .integer(Int64(report.findings.count))),
