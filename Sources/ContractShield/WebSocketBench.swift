@@ -121,13 +121,13 @@ private struct LoadRun {
         let (peers, failures, _) = try await openAll(count) { index in
             ("/ws/test/bench-\(index)", EchoPeer(messages: messages, window: window, finished: finished))
         }
-        let cpuBefore = cpu()
+        let cpuBefore = (server: cpu(), bench: benchCPU())
         let clock = ContinuousClock()
         let start = clock.now
         for peer in peers { try await peer.onLoop { peer.start() } }
         let done = try await finished.wait(for: peers.count, patience: .seconds(30))
         let elapsed = clock.now - start
-        let cpuUsed = cpu() - cpuBefore
+        let cpuUsed = (server: cpu() - cpuBefore.server, bench: benchCPU() - cpuBefore.bench)
         var roundTrips: [Duration] = []
         var unexpected = 0
         for peer in peers {
@@ -139,14 +139,16 @@ private struct LoadRun {
         let stats = LatencyStats(roundTrips)
         let rate = Double(roundTrips.count) / elapsed.seconds
         let missing = peers.count * messages - roundTrips.count
-        let cpuPerMessage = roundTrips.isEmpty || serverPID == nil ? 0 : cpuUsed / Double(roundTrips.count) * 1e6
+        let perEcho = { (seconds: Double) in roundTrips.isEmpty ? 0 : seconds / Double(roundTrips.count) * 1e6 }
+        let cpuPerMessage = serverPID == nil ? 0 : perEcho(cpuUsed.server)
         print("ws echo: \(peers.count) connections (\(Self.describe(failures))) × \(messages) messages, \(window) in flight each: "
             + "\(roundTrips.count) echoes in \(Self.format(elapsed.seconds)) s = \(Int(rate)) msg/s, p50 \(stats.p50ms) ms, "
             + "p99 \(stats.p99ms) ms; \(missing) missing, \(unexpected) other frames, \(done) of \(peers.count) connections done; "
-            + "server CPU \(Self.format(cpuPerMessage)) µs per echo")
+            + "CPU per echo: server \(Self.format(cpuPerMessage)) µs, load generator \(Self.format(perEcho(cpuUsed.bench))) µs")
         print("bench=ws_echo connections=\(peers.count) failed=\(failures.values.reduce(0, +)) window=\(window) "
             + "messages=\(roundTrips.count) missing=\(missing) unexpected=\(unexpected) msgs_per_s=\(Int(rate)) "
-            + "p50_ms=\(stats.p50ms) p99_ms=\(stats.p99ms) max_ms=\(stats.maxms) server_cpu_us_per_msg=\(Self.format(cpuPerMessage))")
+            + "p50_ms=\(stats.p50ms) p99_ms=\(stats.p99ms) max_ms=\(stats.maxms) server_cpu_us_per_msg=\(Self.format(cpuPerMessage)) "
+            + "bench_cpu_us_per_msg=\(Self.format(perEcho(cpuUsed.bench)))")
     }
 
     // MARK: fanout
@@ -160,6 +162,7 @@ private struct LoadRun {
         let (peers, failures, _) = try await openAll(count) { _ in ("/ws/review/\(taskID)", FanoutPeer(completes: completes)) }
         guard let lead = peers.first else { throw APIClient.Failure(description: "no subscriber connected: \(Self.describe(failures))") }
         let histogramBefore = try await fanoutHistogram()
+        let cpuBefore = (server: cpu(), bench: benchCPU())
         var runs = 0
         var published: Int64 = 0
         var stalled = false
@@ -170,6 +173,7 @@ private struct LoadRun {
             published = try await lead.onLoop { lead.arrivals.last?.seq ?? 0 }
         }
         let histogramAfter = try await fanoutHistogram()
+        let cpuUsed = (server: cpu() - cpuBefore.server, bench: benchCPU() - cpuBefore.bench)
 
         var arrivals: [[(seq: Int64, at: UInt64)]] = []
         for peer in peers { arrivals.append(try await peer.onLoop { peer.arrivals }) }
@@ -183,11 +187,13 @@ private struct LoadRun {
             + "\(delivery.events) events: \(delivery.delays.count) deliveries, \(delivery.missing) missing, "
             + "\(delivery.outOfOrder) out of order; delay after the first subscriber p50 \(stats.p50ms) ms, "
             + "p99 \(stats.p99ms) ms, max \(stats.maxms) ms; server stored→written ≤ 100 ms for "
-            + "\(Self.format(within100))%, p99 ≤ \(serverP99) ms")
+            + "\(Self.format(within100))%, p99 ≤ \(serverP99) ms; CPU server \(Self.format(cpuUsed.server)) s, "
+            + "load generator \(Self.format(cpuUsed.bench)) s")
         print("bench=ws_fanout subscribers=\(peers.count) failed=\(failures.values.reduce(0, +)) runs=\(runs) "
             + "events=\(delivery.events) deliveries=\(delivery.delays.count) missing=\(delivery.missing) "
             + "out_of_order=\(delivery.outOfOrder) p50_ms=\(stats.p50ms) p99_ms=\(stats.p99ms) max_ms=\(stats.maxms) "
-            + "server_le_100ms_pct=\(Self.format(within100)) server_p99_le_ms=\(serverP99)")
+            + "server_le_100ms_pct=\(Self.format(within100)) server_p99_le_ms=\(serverP99) "
+            + "server_cpu_s=\(Self.format(cpuUsed.server)) bench_cpu_s=\(Self.format(cpuUsed.bench))")
     }
 
     // MARK: shared steps
@@ -233,6 +239,7 @@ private struct LoadRun {
 
     private func rss() -> Int { serverPID.flatMap { ProcessUsage.residentKiB(pid: $0) } ?? 0 }
     private func cpu() -> Double { serverPID.flatMap { ProcessUsage.cpuSeconds(pid: $0) } ?? 0 }
+    private func benchCPU() -> Double { ProcessUsage.cpuSeconds(pid: getpid()) ?? 0 }
 
     /// Open `/ws/review` connections as the server's `/metrics` counts them.
     private func serverConnections() async throws -> Int {

@@ -56,10 +56,15 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
     /// Whether the socket takes data now (event loop only).
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
-    /// Writes a frame at once (event loop only).
+    /// Queues a frame; `flush()` sends what was queued (event loop only).
     func write(_ frame: WebSocketFrame) {
         guard !closing, let context else { return }
-        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+        context.write(wrapOutboundOut(frame), promise: nil)
+    }
+
+    /// Sends the frames written so far (event loop only).
+    func flush() {
+        context?.flush()
     }
 
     // MARK: ChannelHandler

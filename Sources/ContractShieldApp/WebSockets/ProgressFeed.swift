@@ -5,7 +5,7 @@ import Prometheus
 import Realtime
 
 /// One `/ws/review` subscriber's events on its connection's event loop, written through its `ConnectionWatchdog`
-/// without a Swift task per subscriber.
+/// without a Swift task per subscriber; live events come through the loop's `FeedMailbox`.
 ///
 /// Live events that arrive while the stored ones are still being read are held; `start` sends the stored events,
 /// then the held ones with a higher `seq`, then each live event with a higher `seq` than the last one sent: nothing
@@ -14,12 +14,15 @@ import Realtime
 /// Its state is only touched on that event loop, hence `@unchecked Sendable`.
 final class ProgressFeed: @unchecked Sendable {
     private let watchdog: ConnectionWatchdog
+    private let mailbox: FeedMailbox
     private let meter: Meter
     /// Events received before `start`; nil once live.
     private var early: [HubEvent]? = []
     /// Events kept back while the socket takes no data.
     private var held: [HubEvent] = []
     private var lastSent: Int64 = 0
+    /// Frames written since the last flush.
+    private var unflushed = false
 
     /// The metrics every feed reports to.
     struct Meter: Sendable {
@@ -28,15 +31,16 @@ final class ProgressFeed: @unchecked Sendable {
         let delay: DurationHistogram
     }
 
-    init(watchdog: ConnectionWatchdog, meter: Meter) {
+    init(watchdog: ConnectionWatchdog, mailbox: FeedMailbox, meter: Meter) {
         self.watchdog = watchdog
+        self.mailbox = mailbox
         self.meter = meter
         watchdog.eventLoop.execute { watchdog.onWritable = { self.sendHeld() } }
     }
 
     /// Hands a live event to the feed; called by the hub from any thread.
     func offer(_ event: HubEvent) {
-        watchdog.eventLoop.execute { self.receive(event) }
+        mailbox.post(event, to: self)
     }
 
     /// Sends the stored events a newcomer should see, then goes live after `since` (or after the last stored one).
@@ -45,15 +49,26 @@ final class ProgressFeed: @unchecked Sendable {
             self.lastSent = since
             for event in stored + (self.early ?? []) { self.forward(event) }
             self.early = nil
+            self.flush()
         }.get()
     }
 
-    private func receive(_ event: HubEvent) {
+    /// Takes a live event on the event loop; answers whether it wrote a frame that still needs a flush (the
+    /// mailbox flushes each feed once per batch).
+    func receive(_ event: HubEvent) -> Bool {
+        let wasFlushed = !unflushed
         if early != nil {
             early?.append(event)
         } else {
             forward(event)
         }
+        return wasFlushed && unflushed
+    }
+
+    func flush() {
+        guard unflushed else { return }
+        unflushed = false
+        watchdog.flush()
     }
 
     private func forward(_ event: HubEvent) {
@@ -78,10 +93,12 @@ final class ProgressFeed: @unchecked Sendable {
         let pending = held
         held = []
         for event in pending { send(event) }
+        flush()
     }
 
     private func send(_ event: HubEvent) {
         watchdog.write(WebSocketFrame(fin: true, opcode: .text, data: event.text))
+        unflushed = true
         meter.messagesOut.increment()
         meter.delay.record(.milliseconds(Int64(Date().timeIntervalSince(event.event.createdAt) * 1000)))
     }

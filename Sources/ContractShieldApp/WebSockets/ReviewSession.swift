@@ -15,6 +15,7 @@ struct ReviewSession {
     let client: ClientConnection
     /// The API key the client connected with; when keys are on, only its own tasks exist for it.
     let owner: String?
+    let mailbox: FeedMailbox
     let feedMeter: ProgressFeed.Meter
 
     private var outbound: WebSocketOutboundWriter { client.outbound }
@@ -41,7 +42,7 @@ struct ReviewSession {
             try await outbound.close(.taskNotFound, reason: "task not found")
             return
         }
-        let feed = ProgressFeed(watchdog: client.watchdog, meter: feedMeter)
+        let feed = ProgressFeed(watchdog: client.watchdog, mailbox: mailbox, meter: feedMeter)
         let subscription = hub.subscribe(taskID: taskID) { feed.offer($0) }
         client.cleanup.add { subscription.cancel() }
         try await client.send(ServerMessage.connection(taskID: taskID))

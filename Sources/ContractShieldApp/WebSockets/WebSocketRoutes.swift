@@ -14,6 +14,8 @@ struct WebSocketRoutes {
     let rate: MessageRate
     let timing: ConnectionWatchdog.Timing
     let metrics: AppMetrics
+    /// Where the hub leaves live events for the subscribers of each event loop.
+    let mailboxes = FeedMailboxes()
 
     func addRoutes(to router: Router<AppWebSocketContext>, conformanceEcho: Bool) {
         router.ws("/ws/health") { inbound, outbound, context in
@@ -53,7 +55,8 @@ struct WebSocketRoutes {
             let client = connection(inbound, outbound, context, metrics.review)
             defer { client.finish() }
             let session = ReviewSession(
-                store: store, hub: hub, client: client, owner: context.requestContext.apiKeyID, feedMeter: metrics.feed)
+                store: store, hub: hub, client: client, owner: context.requestContext.apiKeyID,
+                mailbox: mailboxes.mailbox(for: context.requestContext.channel.eventLoop), feedMeter: metrics.feed)
             try await session.run(
                 rawTaskID: context.requestContext.parameters.get("task_id") ?? "",
                 since: context.request.uri.queryParameters["since"].map(String.init))
