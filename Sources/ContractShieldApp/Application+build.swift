@@ -97,14 +97,18 @@ public func buildServer(_ arguments: some AppArguments) async throws
         metrics: metrics
     ).addRoutes(to: webSocketRouter, conformanceEcho: security.conformanceEcho)
 
+    // --conformance lets the Autobahn cases' large frames in; the protocol's endpoints keep their 64 KiB message cap.
+    let frameLimit = security.conformanceEcho ? WebSocketRoutes.conformanceMessageSize : ClientConnection.maxMessageSize
     var server = HTTPServerBuilder.http1WebSocketUpgrade(
         webSocketRouter: webSocketRouter,
         configuration: .init(
             ws: .init(
-                maxFrameSize: ClientConnection.maxMessageSize,
-                extensions: [.perMessageDeflate(maxDecompressedFrameSize: ClientConnection.maxMessageSize)],
+                maxFrameSize: frameLimit,
+                extensions: [.perMessageDeflate(maxDecompressedFrameSize: frameLimit)],
                 // Each connection's ConnectionWatchdog pings and closes idle connections, on its event loop.
-                autoPing: .disabled)))
+                autoPing: .disabled,
+                // Text frames must be UTF-8 (RFC 6455 §8.1): invalid ones close the connection with 1007.
+                validateUTF8: true)))
     if let certificate = security.tlsCertificate, let key = security.tlsKey {
         server = try .tls(server, tlsConfiguration: TLSFiles.serverConfiguration(certificate: certificate, key: key))
     }

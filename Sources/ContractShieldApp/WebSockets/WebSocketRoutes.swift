@@ -67,7 +67,7 @@ struct WebSocketRoutes {
             router.ws("/ws/conformance") { inbound, outbound, context in
                 let client = connection(inbound, outbound, context, metrics.conformance)
                 defer { client.finish() }
-                for try await message in inbound.messages(maxSize: 16 << 20) {
+                for try await message in inbound.messages(maxSize: Self.conformanceMessageSize) {
                     switch message {
                     case .text(let text): try await outbound.write(.text(text))
                     case .binary(let buffer): try await outbound.write(.binary(buffer))
@@ -85,6 +85,9 @@ struct WebSocketRoutes {
             inbound: inbound, outbound: outbound, channel: context.requestContext.channel, rate: rate, timing: timing,
             meter: meter, slot: context.requestContext.connection)
     }
+
+    /// The largest message the Autobahn cases send (16 MiB, cases 9.*).
+    static let conformanceMessageSize = 16 << 20
 
     static func isValidClientID(_ id: String) -> Bool {
         (1...64).contains(id.utf8.count)
