@@ -23,31 +23,41 @@ struct ReviewSession {
     static let supportedTypes = ["ping", "heartbeat", "get_status", "status_request"]
 
     func run(rawTaskID: String, since rawSince: String?) async throws {
+        // Joining (storage reads, the first frames) runs in a task of its own that ends: a Swift task keeps the
+        // deepest stack it ever had until it ends, and an idle subscriber's long-lived task should keep only what
+        // waiting for the client takes.
+        guard let taskID = try await Task(operation: { try await join(rawTaskID: rawTaskID, since: rawSince) }).value else { return }
+        try await answer(taskID: taskID)
+    }
+
+    /// Checks the request, subscribes, says `connection` and sends the stored events; nil when it closed the
+    /// connection instead (malformed id or `since`, unknown task).
+    private func join(rawTaskID: String, since rawSince: String?) async throws -> Int64? {
         guard let taskID = Int64(rawTaskID), taskID > 0 else {
             try await client.send(ServerMessage.error("无效的任务ID: \(rawTaskID)"))
             try await outbound.close(.invalidTaskID, reason: "invalid task id")
-            return
+            return nil
         }
         var since: Int64?
         if let rawSince {
             guard let value = Int64(rawSince), value >= 0 else {
                 try await client.send(ServerMessage.error("无效的since参数: \(rawSince)"))
                 try await outbound.close(.invalidTaskID, reason: "invalid since")
-                return
+                return nil
             }
             since = value
         }
         guard let task = try await store.task(id: taskID), owner == nil || task.owner == owner else {
             try await client.send(ServerMessage.error("任务 \(taskID) 不存在"))
             try await outbound.close(.taskNotFound, reason: "task not found")
-            return
+            return nil
         }
         let feed = ProgressFeed(watchdog: client.watchdog, mailbox: mailbox, meter: feedMeter)
         let subscription = hub.subscribe(taskID: taskID) { feed.offer($0) }
         client.cleanup.add { subscription.cancel() }
         try await client.send(ServerMessage.connection(taskID: taskID))
         try await feed.start(stored: try await storedEvents(taskID: taskID, since: since), after: since ?? 0)
-        try await answer(taskID: taskID)
+        return taskID
     }
 
     /// The stored events a newcomer should see: every one after `since`, or else the latest.
