@@ -84,6 +84,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
 
     // Handshakes pass the same checks as REST calls, then the connection caps, before any upgrade.
     let webSocketRouter = Router(context: AppWebSocketContext.self)
+    webSocketRouter.middlewares.add(HandshakeRefusalMiddleware())
     webSocketRouter.middlewares.add(OriginMiddleware(policy: origins))
     webSocketRouter.middlewares.add(JSONErrorMiddleware())
     webSocketRouter.middlewares.add(LogRequestsMiddleware(.debug))
@@ -99,16 +100,20 @@ public func buildServer(_ arguments: some AppArguments) async throws
 
     // --conformance lets the Autobahn cases' large frames in; the protocol's endpoints keep their 64 KiB message cap.
     let frameLimit = security.conformanceEcho ? WebSocketRoutes.conformanceMessageSize : ClientConnection.maxMessageSize
-    var server = HTTPServerBuilder.http1WebSocketUpgrade(
-        webSocketRouter: webSocketRouter,
-        configuration: .init(
-            ws: .init(
-                maxFrameSize: frameLimit,
-                extensions: [.perMessageDeflate(maxDecompressedFrameSize: frameLimit)],
-                // Each connection's ConnectionWatchdog pings and closes idle connections, on its event loop.
-                autoPing: .disabled,
-                // Text frames must be UTF-8 (RFC 6455 §8.1): invalid ones close the connection with 1007.
-                validateUTF8: true)))
+    let webSocketResponder = webSocketRouter.buildResponder()
+    let webSocketConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+        ws: .init(
+            maxFrameSize: frameLimit,
+            extensions: [.perMessageDeflate(maxDecompressedFrameSize: frameLimit)],
+            // Each connection's ConnectionWatchdog pings and closes idle connections, on its event loop.
+            autoPing: .disabled,
+            // Text frames must be UTF-8 (RFC 6455 §8.1): invalid ones close the connection with 1007.
+            validateUTF8: true))
+    // A refused handshake answers with the status the router decided on, not HummingbirdWebSocket's bare 400.
+    var server = HTTPServerBuilder { responder in
+        RefusalStatusChannel(base: HTTP1WebSocketUpgradeChannel(
+            responder: responder, webSocketResponder: webSocketResponder, configuration: webSocketConfiguration))
+    }
     if let certificate = security.tlsCertificate, let key = security.tlsKey {
         server = try .tls(server, tlsConfiguration: TLSFiles.serverConfiguration(certificate: certificate, key: key))
     }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSClient
+import LoadGenerator
 import Logging
 import NIOSSL
 import Realtime
@@ -10,17 +11,16 @@ import Testing
 
 /// The guide's security and robustness advice, tried with real sockets: floods, caps, Origin, API keys, TLS.
 @Suite(.timeLimit(.minutes(2))) struct RealtimeSecurityTests {
-    /// True when the server refuses to upgrade a handshake (HummingbirdWebSocket answers every refused
-    /// upgrade with a bare 400; the reason is in the server log). A handshake that is accepted fails the test.
-    private func handshakeRefused(_ server: LiveServer, _ path: String, headers: HTTPFields = [:]) async throws -> Bool {
-        do {
-            try await WebSocketClient.connect(
-                url: "ws://127.0.0.1:\(server.port)\(path)", configuration: .init(additionalHeaders: headers),
-                logger: Logger(label: "test-ws")
-            ) { _, _, _ in }
-            return false
-        } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
-            return true
+    /// The HTTP status the server refuses a handshake with before upgrading, or nil when it upgrades.
+    private func handshakeRefusal(_ server: LiveServer, _ path: String, headers: [(String, String)] = []) async throws -> Int? {
+        try await server.withPeers { peers in
+            do {
+                let peer = try await peers.connect(path, peer: WebSocketPeer(), headers: headers).get()
+                try await peer.onLoop { peer.close() }
+                return nil
+            } catch let refused as HandshakeRefused {
+                return refused.status
+            }
         }
     }
 
@@ -73,7 +73,7 @@ import Testing
                     }
                 }
                 await gate.wait()
-                #expect(try await handshakeRefused(server, "/ws/health"), "a third connection from one address is refused")
+                #expect(try await handshakeRefusal(server, "/ws/health") == 503, "a third connection from one address is refused")
                 await release.arrive()
                 try await group.waitForAll()
             }
@@ -90,8 +90,8 @@ import Testing
         arguments.security.allowedOrigins = ["https://review.example.com"]
         try await withLiveServer(arguments) { server in
             let python = try PythonEnvironment.interpreter()
-            for (origin, outcome) in [("https://evil.example", "400"), ("https://review.example.com", "upgraded"),
-                                      ("http://localhost:3000", "upgraded"), ("null", "400")] {
+            for (origin, outcome) in [("https://evil.example", "403"), ("https://review.example.com", "upgraded"),
+                                      ("http://localhost:3000", "upgraded"), ("null", "403")] {
                 let (_, printed) = try await PythonEnvironment.run(
                     python, script: "Tests/GuideClients/ws_handshake.py",
                     arguments: ["ws://127.0.0.1:\(server.port)/ws/health", origin])
@@ -129,9 +129,9 @@ import Testing
             let wrong = try await server.client.executeRequest(
                 uri: "/api/v1/tasks", method: .get, headers: [.authorization: "Bearer cs_wrong"], body: nil)
             #expect(wrong.status == .unauthorized)
-            #expect(try await handshakeRefused(server, "/ws/health"), "no key, no upgrade")
-            #expect(try await handshakeRefused(server, "/ws/health?token=cs_wrong"))
-            #expect(!(try await handshakeRefused(server, "/ws/health", headers: [.authorization: "Bearer \(keyB)"])))
+            #expect(try await handshakeRefusal(server, "/ws/health") == 401, "no key, no upgrade")
+            #expect(try await handshakeRefusal(server, "/ws/health?token=cs_wrong") == 401)
+            #expect(try await handshakeRefusal(server, "/ws/health", headers: [("Authorization", "Bearer \(keyB)")]) == nil)
 
             let contract = try await server.client.executeRequest(
                 uri: "/api/v1/upload?token=\(keyA)", method: .post,
