@@ -154,12 +154,18 @@ struct Analyzers {
         self.facts = facts
         self.settings = settings
         self.sides = sides
-        let terms = Set(PartyVocabulary.designations + sides.reviewerTerms + sides.counterpartyTerms + PartySides.eitherSideTerms)
-        let alternation = "(?:" + terms.sorted { ($0.count, $0) > ($1.count, $1) }
-            .map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|") + ")"
-        partyWord = regexes.regex(alternation)
-        obligedParty = regexes.regex("(\(alternation))[^，,。；]{0,4}(?:应当|应|须|需|必须)")
+        func alternation() -> String {
+            let terms = Set(PartyVocabulary.designations + sides.reviewerTerms + sides.counterpartyTerms + PartySides.eitherSideTerms)
+            return "(?:" + terms.sorted { ($0.count, $0) > ($1.count, $1) }
+                .map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|") + ")"
+        }
+        partyWord = regexes.regex(Self.partyWordKey, for: sides, expand: alternation)
+        obligedParty = regexes.regex(Self.obligedPartyKey, for: sides) { "(\(alternation()))[^，,。；]{0,4}(?:应当|应|须|需|必须)" }
     }
+
+    /// Names of the two regexes above in the shared cache, which builds them once per pair of sides.
+    private static let partyWordKey = RulePattern.Key("analyzers: any designation")
+    private static let obligedPartyKey = RulePattern.Key("analyzers: a designation before a duty")
 
     /// Compared by value: nine comparisons per scalar cost less than hashing it into a Set.
     private static let capitalDigits = "壹贰叁肆伍陆柒捌玖".unicodeScalars.map(\.value)

@@ -75,11 +75,13 @@ struct RulePattern: Sendable {
     }
 
     /// The regex for this review, compiled now when it names the reviewer or the counterparty.
-    /// `cache` holds this review's regexes by pattern; `shared` those of all reviews by expanded source.
+    /// `cache` holds this review's regexes by pattern; `shared` those of all reviews by pattern and sides.
     func regex(for sides: PartySides, cache: inout [Key: CompiledRegex], shared: CompiledRegexCache) -> CompiledRegex {
         if let fixed { return fixed }
         if let cached = cache[key] { return cached }
-        let compiled = shared.regex(Self.expand(source, reviewer: sides.reviewerTerms, counterparty: sides.counterpartyTerms))
+        let compiled = shared.regex(key, for: sides) {
+            Self.expand(source, reviewer: sides.reviewerTerms, counterparty: sides.counterpartyTerms)
+        }
         cache[key] = compiled
         return compiled
     }

@@ -43,7 +43,27 @@ final class CompiledRegexCache: @unchecked Sendable {
     // `regexes` is only touched under `lock`; CompiledRegex itself is immutable.
     private let lock = NSLock()
     private var regexes: [String: CompiledRegex] = [:]
+    private var expansions: [Expansion: CompiledRegex] = [:]
     private let limit = 4096
+
+    /// A pattern (a rule's, or an analyzer's named one) built for one pair of sides.
+    private struct Expansion: Hashable {
+        let pattern: RulePattern.Key
+        let sides: PartySides
+    }
+
+    /// The regex of `pattern` expanded for `sides`: a review whose parties an earlier review had skips building the
+    /// expanded source (string replacements and sorts that cost more than running most regexes).
+    func regex(_ pattern: RulePattern.Key, for sides: PartySides, expand: () -> String) -> CompiledRegex {
+        let expansion = Expansion(pattern: pattern, sides: sides)
+        if let found = lock.withLock({ expansions[expansion] }) { return found }
+        let compiled = regex(expand())
+        lock.withLock {
+            if expansions.count >= limit { expansions.removeAll(keepingCapacity: true) }
+            expansions[expansion] = compiled
+        }
+        return compiled
+    }
 
     func regex(_ pattern: String) -> CompiledRegex {
         if let found = lock.withLock({ regexes[pattern] }) { return found }
