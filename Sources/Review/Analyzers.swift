@@ -117,6 +117,18 @@ struct Sentence {
 }
 
 extension ArraySlice<Unicode.Scalar> {
+    /// Where the last occurrence of `word` ends; a scalar comparison, far cheaper than Foundation's `range(of:)`.
+    func endOfLastOccurrence(of word: String) -> Int? {
+        let needle = Array(word.unicodeScalars)
+        guard !needle.isEmpty, needle.count <= count else { return nil }
+        var start = endIndex - needle.count
+        while start >= startIndex {
+            if self[start..<(start + needle.count)].elementsEqual(needle) { return start + needle.count }
+            start -= 1
+        }
+        return nil
+    }
+
     func containsScalars(of word: String) -> Bool {
         let needle = word.unicodeScalars
         guard let first = needle.first else { return true }
@@ -462,11 +474,12 @@ struct Analyzers {
     /// How often a rate is charged per year, from the period word nearest before it: "自逾期之日起按年利率9%" is
     /// yearly although a 日 occurs earlier.
     static func periodsPerYear(_ before: String) -> Double {
-        var best: (position: String.Index, perYear: Double)?
+        let scalars = Array(before.unicodeScalars)[...]
+        var best: (end: Int, perYear: Double)?
         for (words, perYear) in ratePeriods {
             for word in words {
-                guard let found = before.range(of: word, options: .backwards) else { continue }
-                if best == nil || found.upperBound > best!.position { best = (found.upperBound, perYear) }
+                guard let end = scalars.endOfLastOccurrence(of: word) else { continue }
+                if best == nil || end > best!.end { best = (end, perYear) }
             }
         }
         return best?.perYear ?? 1
