@@ -60,8 +60,8 @@ public struct ReviewEngine: Sendable {
         let facts = ContractFacts(
             blocks: blocks, signatures: PartyExtractor.signatures(in: reviewText),
             price: Self.contractPrice(whole), term: Self.contractTerm(reviewText, clauses: clauses),
-            designatedPlace: text.contains("签订地") || text.contains("履行地") ? DesignatedPlace.first(in: whole) : nil,
-            hasDeposit: text.contains("定金"), hasPenalty: text.contains("违约金"))
+            designatedPlace: reviewText.contains("签订地") || reviewText.contains("履行地") ? DesignatedPlace.first(in: whole) : nil,
+            hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"))
         await progress(ReviewProgress(stage: .entities, fraction: 1))
 
         var session = ReviewSession(

@@ -11,6 +11,9 @@ struct ReviewText: Sendable {
     private let utf8: [UInt8]
     private let utf8Offsets: [Int32]
 
+    /// Whether `word` occurs anywhere: a scalar comparison, far cheaper than Foundation's `contains`.
+    func contains(_ word: String) -> Bool { scalars[...].containsScalars(of: word) }
+
     init(_ text: String) {
         self.text = text
         scalars = Array(text.unicodeScalars)
