@@ -36,7 +36,8 @@ struct ReviewSettings: Sendable, Hashable {
 }
 
 /// A regular expression of a rule, with `{SELF}`, `{OTHER}` and `{PARTY}` placeholders for party designations.
-struct RulePattern: Sendable {
+/// A class: the per-clause loops pass patterns around by the thousand, and a struct copy retained its every field.
+final class RulePattern: Sendable {
     let source: String
     /// The key of per-review caches, hashed once here: hashing a long regex source on every lookup cost more than
     /// some of the regexes.
