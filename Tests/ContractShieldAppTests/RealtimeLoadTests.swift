@@ -9,7 +9,8 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct RealtimeLoadTests {
     @Test func aReaderThatStopsReadingIsClosedWith1008AndFreedWhileTheOtherGetsEveryEvent() async throws {
         var arguments = TestArguments()
-        arguments.security.writeTimeout = .seconds(5)
+        // Long enough that the whole review reaches the fast reader first even on a slow, busy machine.
+        arguments.security.writeTimeout = .seconds(20)
         arguments.security.messagesPerSecond = 1_000_000
         arguments.security.messageBurst = 1_000_000
         try await withLiveServer(arguments) { server in
@@ -34,7 +35,7 @@ import Testing
                     try ReviewSocketTests.expectWholeRun(try await fast.receive(until: { $0["stage"] == "complete" }), taskID: taskID)
                     #expect(try await server.metrics().value("contractshield_hub_subscribers") == 2,
                             "the whole review reached the fast reader while the slow one was still waiting out its timeout")
-                    let freed = try await eventually {
+                    let freed = try await eventually(within: .seconds(60)) {
                         let metrics = try await server.metrics()
                         return metrics.value("contractshield_hub_subscribers") == 1
                             && metrics.value(#"contractshield_ws_connections{endpoint="review"}"#) == 1
@@ -73,7 +74,7 @@ import Testing
         }
     }
 
-    @Test func twoThousandConnectionsOpenedAndClosedLeaveNothingBehind() async throws {
+    @Test func fourThousandConnectionsOpenedAndClosedLeaveNothingBehind() async throws {
         try await withLiveServer { server in
             let taskID = try await server.readyTask()
             try await server.withPeers { peers in
@@ -103,12 +104,13 @@ import Testing
                 try await churn(500)
                 #expect(try await eventually { try await nothingOpen() })
                 let before = try #require(ProcessUsage.residentKiB(pid: getpid()))
-                try await churn(2_000)
+                try await churn(4_000)
                 #expect(try await eventually { try await nothingOpen() }, "every connection and subscription is gone")
                 let growth = try #require(ProcessUsage.residentKiB(pid: getpid())) - before
-                // A connection left behind costs tens of KiB (its task, buffers, subscription); 2,000 of them would
-                // add well over the bound. The bound leaves room for allocator noise on a busy machine.
-                #expect(growth < 24 * 1024, "memory grew \(growth) KiB over 2,000 connections (client and server in one process)")
+                // A connection left behind costs over 30 KiB (its task, buffers, subscription: bench ws --mode hold),
+                // so 4,000 of them would add over 120 MiB. The bound leaves room for what the other suites running
+                // in this process at the same time allocate (27 MiB was seen on a busy CI machine).
+                #expect(growth < 64 * 1024, "memory grew \(growth) KiB over 4,000 connections (client and server in one process)")
             }
         }
     }
