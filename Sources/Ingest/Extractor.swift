@@ -28,55 +28,63 @@ public struct Extractor: Sendable {
         filename: String,
         progress: @Sendable (_ page: Int, _ pageCount: Int) async -> Void = { _, _ in }
     ) async throws(IngestError) -> ExtractedDocument {
-        // With OCR allowed every readable file yields a document.
-        try await extract(data, filename: filename, recognizing: true, progress: progress)!
+        switch try await extract(data, filename: filename, recognizing: true, progress: progress) {
+        case .document(let document): return document
+        case .needsOCR: preconditionFailure("with OCR allowed every readable file yields a document")
+        }
     }
 
-    /// Extracts what is quick to read — text, Word files, PDFs with a text layer — and returns nil for a file
-    /// that needs OCR (a scan or a photo, seconds per page), so a server can answer the upload at once and
-    /// recognize the text later with `extract`, reporting progress page by page. Throws `.programMissing`
-    /// already when the OCR programs are not installed.
-    public func extractWithoutOCR(_ data: Data, filename: String) async throws(IngestError) -> ExtractedDocument? {
+    /// What a quick read of an upload gave: its text, or the format of a file whose text needs OCR.
+    public enum QuickRead: Sendable, Equatable {
+        case document(ExtractedDocument)
+        /// A scan (`.scannedPDF`) or a photo (`.image`): seconds per page, to be recognized later with `extract`.
+        case needsOCR(SourceFormat)
+    }
+
+    /// Extracts what is quick to read — text, Word files, PDFs with a text layer — and stops short of OCR, so a
+    /// server can answer the upload at once and recognize a scan later with `extract`, reporting progress page by
+    /// page. Throws `.programMissing` already when the OCR programs are not installed.
+    public func extractWithoutOCR(_ data: Data, filename: String) async throws(IngestError) -> QuickRead {
         try await extract(data, filename: filename, recognizing: false) { _, _ in }
     }
 
     private func extract(
         _ data: Data, filename: String, recognizing: Bool, progress: @Sendable (Int, Int) async -> Void
-    ) async throws(IngestError) -> ExtractedDocument? {
+    ) async throws(IngestError) -> QuickRead {
         try checkSize(data)
         let content = try FormatSniffer().identify(data, filename: filename)
         let runner = ProgramRunner(timeout: limits.subprocessTimeout, searchPath: programSearchPath)
         switch content {
         case .text(let text, let format):
-            return try await assemble(pages: Self.formFeedPages(text), format: format, progress: progress)
+            return .document(try await assemble(pages: Self.formFeedPages(text), format: format, progress: progress))
         case .docx:
             let result = try DOCXReader(limits: limits).read(data)
-            return try await assemble(pages: Self.formFeedPages(result.body), format: .docx,
-                                      headersAndFooters: result.headersAndFooters, progress: progress)
+            return .document(try await assemble(pages: Self.formFeedPages(result.body), format: .docx,
+                                                headersAndFooters: result.headersAndFooters, progress: progress))
         case .doc:
             let text = try await LegacyDocReader(runner: runner).read(data)
-            return try await assemble(pages: Self.formFeedPages(text), format: .doc, progress: progress)
+            return .document(try await assemble(pages: Self.formFeedPages(text), format: .doc, progress: progress))
         case .pdf:
             // The PDF reader reports progress itself, page by page, since OCR makes pages slow.
             let reader = PDFReader(limits: limits, runner: runner)
             guard let result = try await reader.read(data, recognizing: recognizing, progress: progress) else {
                 try runner.requireInstalled([.pdftoppm, .tesseract])
-                return nil
+                return .needsOCR(.scannedPDF)
             }
-            return try assemble(pages: result.pages, format: result.recognizedPages > 0 ? .scannedPDF : .pdf)
+            return .document(try assemble(pages: result.pages, format: result.recognizedPages > 0 ? .scannedPDF : .pdf))
         case .image:
             if let size = ImageDimensions(data), size.pixels > limits.maxImagePixels {
                 throw IngestError(.unreadable, "图片尺寸过大（\(size.width)×\(size.height) 像素），请缩小后重新上传")
             }
             guard recognizing else {
                 try runner.requireInstalled([.tesseract])
-                return nil
+                return .needsOCR(.image)
             }
             let text = try await withScratchDirectory { directory throws(IngestError) in
                 let image = try writeInput(data, named: "input.image", in: directory)
                 return try await OCRReader(limits: limits, runner: runner).recognize(imageAt: image)
             }
-            return try await assemble(pages: Self.formFeedPages(text), format: .image, progress: progress)
+            return .document(try await assemble(pages: Self.formFeedPages(text), format: .image, progress: progress))
         }
     }
 

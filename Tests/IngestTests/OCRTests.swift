@@ -23,7 +23,7 @@ import Testing
             #expect(error?.message.contains("tesseract") == true)
             return
         }
-        #expect(try await extractor.extractWithoutOCR(data, filename: "扫描件.png") == nil, "a photo waits for the review")
+        #expect(try await extractor.extractWithoutOCR(data, filename: "扫描件.png") == .needsOCR(.image), "a photo waits for the review")
         let document = try await extractor.extract(data, filename: "扫描件.png")
         #expect(document.sourceFormat == .image)
         Self.expectPageOne(document.text)
@@ -36,7 +36,7 @@ import Testing
             #expect(error?.kind == .programMissing)
             return
         }
-        #expect(try await extractor.extractWithoutOCR(data, filename: "扫描件.pdf") == nil, "a scan waits for the review")
+        #expect(try await extractor.extractWithoutOCR(data, filename: "扫描件.pdf") == .needsOCR(.scannedPDF), "a scan waits for the review")
         let pages = PageLog()
         let document = try await extractor.extract(data, filename: "扫描件.pdf") { await pages.append($0, $1) }
         #expect(document.sourceFormat == .scannedPDF)

@@ -36,8 +36,10 @@ struct TaskController<Context: CallerContext> {
         let document: ExtractedDocument?
         let sourceFormat: SourceFormat
         do {
-            sourceFormat = try extractor.sniff(form.content, filename: form.filename)
-            document = try await extractor.extractWithoutOCR(form.content, filename: form.filename)
+            switch try await extractor.extractWithoutOCR(form.content, filename: form.filename) {
+            case .document(let read): (document, sourceFormat) = (read, read.sourceFormat)
+            case .needsOCR(let format): (document, sourceFormat) = (nil, format)
+            }
         } catch {
             throw Self.apiError(error)
         }
@@ -48,7 +50,7 @@ struct TaskController<Context: CallerContext> {
         let pages = String(decoding: try JSONEncoder.wire.encode(document?.pages ?? []), as: UTF8.self)
         let task = try await store.createTask(
             NewTask(contractType: contractType?.rawValue, filename: form.filename, file: stored,
-                    sourceFormat: (document?.sourceFormat ?? Self.recognized(sourceFormat)).rawValue, text: document?.text,
+                    sourceFormat: sourceFormat.rawValue, text: document?.text,
                     pagesJSON: pages, owner: context.apiKeyID))
         context.logger.info("contract uploaded", metadata: ["task_id": "\(task.id)", "bytes": "\(stored.size)"])
         let extracted: [(String, JSONValue)]
@@ -78,11 +80,6 @@ struct TaskController<Context: CallerContext> {
             ("entities_extracted", .object(extracted)),
             ("next_step", "请调用 POST /api/v1/draft_roles 获取立场候选，再调用 POST /api/v1/confirm_roles 确认审查立场"),
         ]).response()
-    }
-
-    /// The format a file that needs OCR is stored as: a PDF without a text layer is a scan.
-    private static func recognized(_ format: SourceFormat) -> SourceFormat {
-        format == .pdf ? .scannedPDF : format
     }
 
     static func apiError(_ error: IngestError) -> APIError {
