@@ -100,7 +100,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
 
     // --conformance lets the Autobahn cases' large frames in; the protocol's endpoints keep their 64 KiB message cap.
     let frameLimit = security.conformanceEcho ? WebSocketRoutes.conformanceMessageSize : ClientConnection.maxMessageSize
-    let webSocketResponder = webSocketRouter.buildResponder()
+    let upgrade = WebSocketUpgrade(router: webSocketRouter.buildResponder())
     let webSocketConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
         ws: .init(
             maxFrameSize: frameLimit,
@@ -112,7 +112,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
     // A refused handshake answers with the status the router decided on, not HummingbirdWebSocket's bare 400.
     var server = HTTPServerBuilder { responder in
         RefusalStatusChannel(base: HTTP1WebSocketUpgradeChannel(
-            responder: responder, webSocketResponder: webSocketResponder, configuration: webSocketConfiguration))
+            responder: responder, configuration: webSocketConfiguration, shouldUpgrade: upgrade.shouldUpgrade))
     }
     if let certificate = security.tlsCertificate, let key = security.tlsKey {
         server = try .tls(server, tlsConfiguration: TLSFiles.serverConfiguration(certificate: certificate, key: key))

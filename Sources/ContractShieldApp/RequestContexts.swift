@@ -1,5 +1,4 @@
 import Hummingbird
-import HummingbirdWebSocket
 import NIOCore
 
 /// Per-request state for the REST API: where the caller connects from and which API key it used.
@@ -16,9 +15,10 @@ struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
 }
 
 /// Per-handshake state for the WebSocket router; the same facts as `AppRequestContext`.
-struct AppWebSocketContext: WebSocketRequestContext, RemoteAddressRequestContext {
+struct AppWebSocketContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
-    let webSocket: WebSocketHandlerReference<Self>
+    /// Where the route the handshake reaches leaves its connection handler for the upgrade.
+    let handoff = UpgradeHandoff()
     let remoteAddress: SocketAddress?
     /// The connection's channel, where the upgraded WebSocket gets its `ConnectionWatchdog`.
     let channel: any Channel
@@ -28,7 +28,6 @@ struct AppWebSocketContext: WebSocketRequestContext, RemoteAddressRequestContext
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        webSocket = .init()
         remoteAddress = source.channel.remoteAddress
         channel = source.channel
     }

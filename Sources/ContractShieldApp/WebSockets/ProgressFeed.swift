@@ -35,7 +35,8 @@ final class ProgressFeed: @unchecked Sendable {
         self.watchdog = watchdog
         self.mailbox = mailbox
         self.meter = meter
-        watchdog.eventLoop.execute { watchdog.onWritable = { self.sendHeld() } }
+        // Weakly: the watchdog outlives nothing it is handed, and a strong feed here would keep both alive forever.
+        watchdog.eventLoop.execute { watchdog.onWritable = { [weak self] in self?.sendHeld() } }
     }
 
     /// Hands a live event to the feed; called by the hub from any thread.

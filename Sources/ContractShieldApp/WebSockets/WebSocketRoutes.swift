@@ -18,7 +18,7 @@ struct WebSocketRoutes {
     let mailboxes = FeedMailboxes()
 
     func addRoutes(to router: Router<AppWebSocketContext>, conformanceEcho: Bool) {
-        router.ws("/ws/health") { inbound, outbound, context in
+        router.webSocket("/ws/health") { inbound, outbound, context in
             let client = connection(inbound, outbound, context, metrics.health)
             defer { client.finish() }
             try await client.send(ServerMessage.health(serverTime: WireTime.unixMillis()))
@@ -36,7 +36,7 @@ struct WebSocketRoutes {
             }
         }
 
-        router.ws("/ws/test/{client_id}") { inbound, outbound, context in
+        router.webSocket("/ws/test/{client_id}") { inbound, outbound, context in
             let client = connection(inbound, outbound, context, metrics.test)
             defer { client.finish() }
             let clientID = context.requestContext.parameters.get("client_id") ?? ""
@@ -51,7 +51,7 @@ struct WebSocketRoutes {
             }
         }
 
-        router.ws("/ws/review/{task_id}") { inbound, outbound, context in
+        router.webSocket("/ws/review/{task_id}") { inbound, outbound, context in
             let client = connection(inbound, outbound, context, metrics.review)
             defer { client.finish() }
             let session = ReviewSession(
@@ -64,7 +64,7 @@ struct WebSocketRoutes {
 
         if conformanceEcho {
             // Echoes every message as it came, text or binary, for the Autobahn fuzzing client.
-            router.ws("/ws/conformance") { inbound, outbound, context in
+            router.webSocket("/ws/conformance") { inbound, outbound, context in
                 let client = connection(inbound, outbound, context, metrics.conformance)
                 defer { client.finish() }
                 for try await message in inbound.messages(maxSize: Self.conformanceMessageSize) {
@@ -79,7 +79,7 @@ struct WebSocketRoutes {
 
     private func connection(
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter,
-        _ context: WebSocketRouterContext<AppWebSocketContext>, _ meter: AppMetrics.Endpoint
+        _ context: WebSocketRequest, _ meter: AppMetrics.Endpoint
     ) -> ClientConnection {
         ClientConnection(
             inbound: inbound, outbound: outbound, channel: context.requestContext.channel, rate: rate, timing: timing,
