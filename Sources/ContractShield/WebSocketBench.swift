@@ -12,19 +12,19 @@ extension BenchCommand {
             commandName: "ws", abstract: "WebSocket load: idle subscribers (hold), echo throughput (echo), progress fan-out (fanout)")
 
         enum Mode: String, ExpressibleByArgument, CaseIterable {
-            case hold, echo, fanout
+            case hold, echo, fanout, churn
 
             var defaultConnections: Int {
                 switch self {
                 case .hold: 50_000
-                case .echo: 1_000
+                case .echo, .churn: 1_000
                 case .fanout: 10_000
                 }
             }
         }
 
         @OptionGroup var target: Target
-        @Option(help: "hold: idle /ws/review connections and the server's memory per connection; echo: /ws/test round trips; fanout: subscribers of one task receiving a review's progress")
+        @Option(help: "hold: idle /ws/review connections and the server's memory per connection; echo: /ws/test round trips; fanout: subscribers of one task receiving a review's progress; churn: connections opened and closed round after round, and the server's memory after each round")
         var mode: Mode = .echo
         @Option(help: "Connections to open (default: 50,000 hold, 1,000 echo, 10,000 fanout)")
         var connections: Int?
@@ -34,12 +34,18 @@ extension BenchCommand {
         var window = 1
         @Option(help: "fanout: progress events to deliver at least; the review is run again until there were this many")
         var events = 20
+        @Option(help: "churn: rounds of opening and closing --connections connections")
+        var rounds = 10
         @Option(help: "Load generator threads")
         var threads = System.coreCount
         @Option(help: "Handshakes in flight at once")
         var handshakes = 128
         @Option(help: "Connections per loopback source address (one address has about 28,000 ephemeral ports)")
         var perSourceAddress = 20_000
+
+        func validate() throws {
+            guard rounds >= 2 else { throw ValidationError("--rounds must be at least 2") }
+        }
 
         func run() async throws {
             let count = connections ?? mode.defaultConnections
@@ -57,6 +63,7 @@ extension BenchCommand {
                     case .hold: try await run.hold(count)
                     case .echo: try await run.echo(count, messages: messages, window: window)
                     case .fanout: try await run.fanout(count, events: events)
+                    case .churn: try await run.churn(count, rounds: rounds)
                     }
                 } catch {
                     try? await client.shutdown()
@@ -196,6 +203,47 @@ private struct LoadRun {
             + "server_cpu_s=\(Self.format(cpuUsed.server)) bench_cpu_s=\(Self.format(cpuUsed.bench))")
     }
 
+    // MARK: churn
+
+    /// Round after round, `count` connections are opened (half subscribe to a task, half echo one message on
+    /// `/ws/test`) and closed by the client; after each round, once the server counts none open, its RSS. What a
+    /// connection leaves behind shows as growth in every round after the first ones (which fill the allocator's caches).
+    func churn(_ count: Int, rounds: Int) async throws {
+        let taskID = try await readyTask()
+        // The first third of the rounds warm the allocator up (arenas, caches); a leak shows in every round after.
+        let warmUp = rounds / 3
+        var resident: [Int] = []
+        var failed = 0
+        var leftOpen = 0
+        for _ in 0..<rounds {
+            let echoed = Countdown()
+            let (peers, failures, _) = try await openAll(count) { index -> (path: String, peer: WebSocketPeer) in
+                index.isMultiple(of: 2)
+                    ? ("/ws/review/\(taskID)", WebSocketPeer())
+                    : ("/ws/test/churn-\(index)", EchoPeer(messages: 1, window: 1, finished: echoed))
+            }
+            failed += failures.values.reduce(0, +)
+            let echoPeers = peers.compactMap { $0 as? EchoPeer }
+            for peer in echoPeers { try await peer.onLoop { peer.start() } }
+            _ = try await echoed.wait(for: echoPeers.count, patience: .seconds(30))
+            for peer in peers { _ = try? await peer.onLoop { peer.close() } }
+            leftOpen = max(leftOpen, try await openConnections(patience: .seconds(30)))
+            resident.append(rss())
+        }
+        // A leak grows the server every round; the allocator's one-time steps (a new arena, a grown cache) do not.
+        // Hence the median of the rounds' growth after the warm-up, not the difference between first and last.
+        let steps = zip(resident[warmUp...], resident[(warmUp + 1)...]).map { $1 - $0 }.sorted()
+        let medianStep = steps.isEmpty ? 0 : steps[steps.count / 2]
+        let growth = Double(medianStep) * 1024 / Double(count)
+        let trace = resident.map(String.init)
+        print("ws churn: \(rounds) rounds × \(count) connections (\(failed) refused), \(leftOpen) left open; server RSS "
+            + "after each round (KiB): \(trace.joined(separator: " ")); median growth of a round after round "
+            + "\(warmUp + 1): \(medianStep) KiB = \(Self.format(growth)) bytes per connection")
+        print("bench=ws_churn connections=\(count) rounds=\(rounds) failed=\(failed) left_open=\(leftOpen) "
+            + "rss_kib=\(trace.joined(separator: ",")) median_round_growth_kib=\(medianStep) "
+            + "growth_bytes_per_conn=\(Self.format(growth))")
+    }
+
     // MARK: shared steps
 
     /// Opens `count` connections, `handshakes` at a time, spread over the source addresses; `connection(index)`
@@ -240,6 +288,20 @@ private struct LoadRun {
     private func rss() -> Int { serverPID.flatMap { ProcessUsage.residentKiB(pid: $0) } ?? 0 }
     private func cpu() -> Double { serverPID.flatMap { ProcessUsage.cpuSeconds(pid: $0) } ?? 0 }
     private func benchCPU() -> Double { ProcessUsage.cpuSeconds(pid: getpid()) ?? 0 }
+
+    /// Open WebSocket connections and hub subscriptions as the server's `/metrics` counts them, once they are all
+    /// gone or `patience` runs out.
+    private func openConnections(patience: Duration) async throws -> Int {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            let metrics = PrometheusText(try await api.text("/metrics"))
+            let open = ["health", "test", "review"].reduce(0) {
+                $0 + Int(metrics.value(#"contractshield_ws_connections{endpoint="\#($1)"}"#) ?? 0)
+            } + Int(metrics.value("contractshield_hub_subscribers") ?? 0)
+            if open == 0 || ContinuousClock.now > deadline { return open }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
 
     /// Open `/ws/review` connections as the server's `/metrics` counts them.
     private func serverConnections() async throws -> Int {
