@@ -64,8 +64,13 @@ struct RefusalStatusChannel: ServerChildChannel {
     let base: HTTP1WebSocketUpgradeChannel
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1WebSocketUpgradeChannel.Value> {
-        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RefusalStatusWriter()) }
-            .flatMap { base.setup(channel: channel, logger: logger) }
+        channel.eventLoop.makeCompletedFuture {
+            // A connection keeps its last read buffer while idle: start it small (a handshake fits in 512 bytes) and let
+            // it grow with the traffic, rather than NIO's 2 KiB for each of thousands of idle subscribers.
+            try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
+            try channel.pipeline.syncOperations.addHandler(RefusalStatusWriter())
+        }
+        .flatMap { base.setup(channel: channel, logger: logger) }
     }
 
     func handle(value: HTTP1WebSocketUpgradeChannel.Value, logger: Logger) async {

@@ -59,7 +59,7 @@ struct WebSocketRoutes {
                 mailbox: mailboxes.mailbox(for: context.requestContext.channel.eventLoop), feedMeter: metrics.feed)
             try await session.run(
                 rawTaskID: context.requestContext.parameters.get("task_id") ?? "",
-                since: context.request.uri.queryParameters["since"].map(String.init))
+                since: context.uri.queryParameters["since"].map(String.init))
         }
 
         if conformanceEcho {

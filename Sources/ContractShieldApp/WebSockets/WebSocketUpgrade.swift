@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -12,9 +13,10 @@ import Synchronization
 // buffers and connection slot with it — stayed in memory after the connection closed (about 6 KB a connection).
 // Here the handler is taken out of the context as soon as the router has answered, which ends the cycle.
 
-/// What a WebSocket route's handler gets besides the socket: the handshake request and its router context.
+/// What a WebSocket route's handler gets besides the socket: the handshake's URI and router context (not the whole
+/// request: a connection may live for hours, and its handshake's headers are of no use to it).
 struct WebSocketRequest: Sendable {
-    let request: Request
+    let uri: URI
     let requestContext: AppWebSocketContext
 }
 
@@ -45,7 +47,7 @@ extension Router where Context == AppWebSocketContext {
     ) {
         get(path) { request, context in
             context.handoff.choose { inbound, outbound in
-                try await handler(inbound, outbound, WebSocketRequest(request: request, requestContext: context))
+                try await handler(inbound, outbound, WebSocketRequest(uri: request.uri, requestContext: context))
             }
             return Response(status: .ok)
         }
