@@ -65,7 +65,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(OriginMiddleware(policy: origins))
     router.middlewares.add(JSONErrorMiddleware())
-    router.middlewares.add(LogRequestsMiddleware(.debug))
+    router.middlewares.add(RequestLogMiddleware())
     if let authenticator { router.middlewares.add(APIKeyMiddleware(authenticator: authenticator)) }
     WebAppFiles.add(to: router, logger: logger)
     ServiceController(store: store, node: node).addRoutes(to: router)
@@ -87,7 +87,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
     webSocketRouter.middlewares.add(HandshakeRefusalMiddleware())
     webSocketRouter.middlewares.add(OriginMiddleware(policy: origins))
     webSocketRouter.middlewares.add(JSONErrorMiddleware())
-    webSocketRouter.middlewares.add(LogRequestsMiddleware(.debug))
+    webSocketRouter.middlewares.add(RequestLogMiddleware())
     if let authenticator { webSocketRouter.middlewares.add(APIKeyMiddleware(authenticator: authenticator)) }
     let connections = ConnectionRegistry(maxConnections: security.maxConnections, maxPerAddress: security.maxConnectionsPerIP)
     webSocketRouter.middlewares.add(ConnectionLimitMiddleware(registry: connections))

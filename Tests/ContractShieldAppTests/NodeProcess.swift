@@ -32,7 +32,8 @@ struct NodeProcess: Sendable {
         }
     }
 
-    private static func port(in log: String) -> Int? {
+    /// The port a `serve --port 0` said it listens on (at info level or below).
+    static func port(in log: String) -> Int? {
         guard let range = log.range(of: #"listening on 127\.0\.0\.1:\d+"#, options: .regularExpression) else { return nil }
         return Int(log[range].split(separator: ":").last ?? "")
     }

@@ -165,6 +165,33 @@ import Testing
         }
     }
 
+    @Test func apiKeysNeverReachTheLogEvenAtDebugLevel() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("cs-logs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let keyFile = APIKeyFile(path: dataDir + "/keys.json")
+        let (_, key) = try keyFile.add(name: "logs")
+        let process = try CLI.start([
+            "serve", "--port", "0", "--data-dir", dataDir, "--api-keys-file", keyFile.url.path, "--log-level", "debug",
+        ])
+        defer { process.kill() }
+        try await process.waitForOutput("listening on 127.0.0.1:", timeout: .seconds(60))
+        let port = try #require(NodeProcess.port(in: process.output), "no port in:\n\(process.output)")
+        let server = LiveServer(client: ProcessClient(port: port), port: port)
+
+        #expect(try await server.request(.get, "/api/v1/tasks?token=\(key)").0 == .ok)
+        #expect(try await server.request(.get, "/api/v1/tasks?page=1&token=\(key)x").0 == .unauthorized)
+        #expect(try await handshakeRefusal(server, "/ws/health?token=\(key)") == nil)
+        #expect(try await handshakeRefusal(server, "/ws/health", headers: [("Authorization", "Bearer \(key)")]) == nil)
+        #expect(try await handshakeRefusal(server, "/ws/health?tok%65n=\(key)") == 401)
+        try #require(try await eventually { process.output.components(separatedBy: "] request").count > 5 },
+                     "each of the 5 requests is logged at debug level:\n\(process.output)")
+        let log = process.output
+        #expect(log.contains("path=/api/v1/tasks?token=***") && log.contains("path=/api/v1/tasks?page=1&token=***"), "\(log)")
+        #expect(log.components(separatedBy: "path=/ws/health?token=***").count == 3, "a percent-encoded name is hidden too:\n\(log)")
+        #expect(!log.contains(String(key.dropFirst(3))), "an API key in the log:\n\(log)")
+    }
+
     @Test func pagesOpenedFromDiskMayConnectUntilAnAllowListIsConfigured() async throws {
         try await withLiveServer { server in
             let (_, printed) = try await PythonEnvironment.run(
