@@ -95,6 +95,10 @@ let package = Package(
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(
+            name: "RealtimeTests",
+            dependencies: ["Realtime", "Storage", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
             name: "ContractShieldAppTests",
             dependencies: [
                 "ContractShieldApp", "Review", "Storage", "LoadGenerator",

@@ -27,17 +27,38 @@ extension StoredEvent {
     }
 }
 
-/// A stored event with its wire text rendered once, however many subscribers receive it: every subscriber's
-/// frame shares these bytes.
+/// A stored event with its WebSocket frame encoded once, however many subscribers receive it: every subscriber's
+/// socket is handed the same bytes.
 public struct HubEvent: Sendable {
     public let event: StoredEvent
-    public let text: ByteBuffer
+    /// The whole text frame as a server sends it (FIN, opcode 1, unmasked length, the JSON message).
+    public let frame: ByteBuffer
 
     public init(_ event: StoredEvent) {
         self.event = event
-        self.text = ByteBuffer(string: event.wireMessage.serialized())
+        self.frame = Self.textFrame(event.wireMessage.serialized())
     }
 
     /// True for the event that ends a run; it is never dropped for a slow reader.
     public var isTerminal: Bool { event.kind != .progress }
+
+    /// RFC 6455 §5.2: one final, unmasked text frame.
+    static func textFrame(_ text: String) -> ByteBuffer {
+        let length = text.utf8.count
+        var frame = ByteBuffer()
+        frame.reserveCapacity(length + 10)
+        frame.writeInteger(UInt8(0x81))
+        switch length {
+        case ..<126:
+            frame.writeInteger(UInt8(length))
+        case ...0xFFFF:
+            frame.writeInteger(UInt8(126))
+            frame.writeInteger(UInt16(length))
+        default:
+            frame.writeInteger(UInt8(127))
+            frame.writeInteger(UInt64(length))
+        }
+        frame.writeString(text)
+        return frame
+    }
 }

@@ -7,8 +7,8 @@ import Synchronization
 /// - closes it with 1000 when it has sent nothing, not even a pong, for `idleTimeout`;
 /// - closes it with 1008 when its socket has taken no data for `writeTimeout` (a reader that stopped reading): the
 ///   connection's cleanup runs at once, and the socket is dropped after `closeGrace`.
-/// It also writes the frames that must not wait behind HummingbirdWebSocket's writer (progress events). Its state is
-/// only touched on its event loop, hence `@unchecked Sendable`.
+/// It also writes the frames that must not wait behind HummingbirdWebSocket's writer (progress events, encoded once
+/// for all their subscribers). Its state is only touched on its event loop, hence `@unchecked Sendable`.
 final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = WebSocketFrame
@@ -27,6 +27,8 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
     let cleanup: ConnectionCleanup
     let eventLoop: any EventLoop
     private var context: ChannelHandlerContext?
+    /// The frame encoder's place in the pipeline: what is written there skips the encoder.
+    private var encodedFrames: ChannelHandlerContext?
     private var lastRead = NIODeadline.now()
     private var pings: RepeatedTask?
     private var idleCheck: Scheduled<Void>?
@@ -56,10 +58,11 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
     /// Whether the socket takes data now (event loop only).
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
-    /// Queues a frame; `flush()` sends what was queued (event loop only).
-    func write(_ frame: WebSocketFrame) {
-        guard !closing, let context else { return }
-        context.write(wrapOutboundOut(frame), promise: nil)
+    /// Queues an already encoded frame, shared by every subscriber of an event: it enters the pipeline below the
+    /// frame encoder and goes to the socket as it is. `flush()` sends what was queued (event loop only).
+    func write(encodedFrame: ByteBuffer) {
+        guard !closing, let encodedFrames else { return }
+        encodedFrames.write(NIOAny(IOData.byteBuffer(encodedFrame)), promise: nil)
     }
 
     /// Sends the frames written so far (event loop only).
@@ -71,6 +74,7 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        encodedFrames = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
         lastRead = .now()
         let interval = TimeAmount(timing.pingInterval)
         pings = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in self.ping() }
@@ -81,6 +85,7 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
     func handlerRemoved(context: ChannelHandlerContext) {
         stopTimers()
         self.context = nil
+        encodedFrames = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -98,7 +98,7 @@ final class ProgressFeed: @unchecked Sendable {
     }
 
     private func send(_ event: HubEvent) {
-        watchdog.write(WebSocketFrame(fin: true, opcode: .text, data: event.text))
+        watchdog.write(encodedFrame: event.frame)
         unflushed = true
         meter.messagesOut.increment()
         meter.delay.record(.milliseconds(Int64(Date().timeIntervalSince(event.event.createdAt) * 1000)))
