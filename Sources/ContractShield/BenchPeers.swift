@@ -70,23 +70,36 @@ final class FanoutPeer: WebSocketPeer, @unchecked Sendable {
     }
 
     override func received(text: ByteBuffer, at nanoseconds: UInt64) {
-        let view = text.readableBytesView
-        guard let seq = Self.integer(after: Self.seqKey, in: view) else { return }
-        arrivals.append((seq, nanoseconds))
-        if view.firstRange(of: Self.completeType) != nil { completes.arrive() }
+        text.withUnsafeReadableBytes { bytes in
+            guard let seq = Self.integer(after: Self.seqKey, in: bytes) else { return }
+            arrivals.append((seq, nanoseconds))
+            if Self.offset(of: Self.completeType, in: bytes) != nil { completes.arrive() }
+        }
     }
 
     /// The non-negative integer that follows `key` in a JSON text, without parsing the whole message.
-    static func integer(after key: [UInt8], in view: ByteBufferView) -> Int64? {
-        guard let range = view.firstRange(of: key) else { return nil }
+    static func integer(after key: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard let start = offset(of: key, in: bytes) else { return nil }
         var value: Int64 = 0
         var digits = 0
-        for byte in view[range.upperBound...] {
+        for byte in bytes[(start + key.count)...] {
             guard byte >= 0x30 && byte <= 0x39 else { break }
             value = value * 10 + Int64(byte - 0x30)
             digits += 1
         }
         return digits > 0 ? value : nil
+    }
+
+    /// Where `pattern` first occurs in `bytes`. A plain loop over raw bytes: the generic `firstRange(of:)` on a
+    /// `ByteBufferView` was a fifth of the load generator's CPU at 10,000 subscribers.
+    static func offset(of pattern: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let first = pattern.first, bytes.count >= pattern.count else { return nil }
+        var index = 0
+        while index <= bytes.count - pattern.count {
+            if bytes[index] == first, pattern.indices.allSatisfy({ bytes[index + $0] == pattern[$0] }) { return index }
+            index += 1
+        }
+        return nil
     }
 
     private static let seqKey = Array(#""seq":"#.utf8)
