@@ -28,8 +28,9 @@ extension StoredEvent {
 }
 
 /// A stored event with its WebSocket frame encoded once, however many subscribers receive it: every subscriber's
-/// socket is handed the same bytes.
-public struct HubEvent: Sendable {
+/// socket is handed the same bytes. A class: on its way to 10,000 subscribers it is passed around by the ten
+/// thousand, and a reference costs one retain where the struct's strings and buffer cost five.
+public final class HubEvent: Sendable {
     public let event: StoredEvent
     /// The whole text frame as a server sends it (FIN, opcode 1, unmasked length, the JSON message).
     public let frame: ByteBuffer
