@@ -50,6 +50,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
         ?? URL(fileURLWithPath: arguments.dataDir).appendingPathComponent("files", isDirectory: true).path))
     let engine = try ReviewEngine(playbook: arguments.playbook.map { URL(fileURLWithPath: $0, isDirectory: true) })
     let hub = ProgressHub()
+    let feeds = FeedMailboxes(hub: hub)
     let extractor = Extractor(limits: IngestLimits(maxFileBytes: arguments.security.maxUploadBytes))
     let metrics = AppMetrics()
     let jobs = ReviewJobRunner(
@@ -69,7 +70,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
     if let authenticator { router.middlewares.add(APIKeyMiddleware(authenticator: authenticator)) }
     WebAppFiles.add(to: router, logger: logger)
     ServiceController(store: store, node: node).addRoutes(to: router)
-    MetricsController(metrics: metrics, hub: hub, store: store).addRoutes(to: router)
+    MetricsController(metrics: metrics, hub: hub, feeds: feeds, store: store).addRoutes(to: router)
     let api = router.group("api/v1")
     TaskController(
         store: store, files: files, extractor: extractor,
@@ -92,7 +93,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
     let connections = ConnectionRegistry(maxConnections: security.maxConnections, maxPerAddress: security.maxConnectionsPerIP)
     webSocketRouter.middlewares.add(ConnectionLimitMiddleware(registry: connections))
     WebSocketRoutes(
-        store: store, hub: hub, rate: MessageRate(perSecond: security.messagesPerSecond, burst: security.messageBurst),
+        store: store, mailboxes: feeds, rate: MessageRate(perSecond: security.messagesPerSecond, burst: security.messageBurst),
         timing: ConnectionWatchdog.Timing(
             pingInterval: security.pingInterval, idleTimeout: security.idleTimeout, writeTimeout: security.writeTimeout),
         metrics: metrics

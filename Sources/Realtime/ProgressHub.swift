@@ -40,8 +40,6 @@ public final class ProgressHub: Sendable {
 
     /// Events published to at least one subscriber since start.
     public var publishedEvents: Int { published.load(ordering: .relaxed) }
-    /// Live subscriptions over all tasks.
-    public var totalSubscribers: Int { state.withLock { $0.subscribers.values.reduce(0) { $0 + $1.count } } }
 
     /// Number of live subscriptions of a task (for tests and metrics).
     public func subscriberCount(taskID: Int64) -> Int {

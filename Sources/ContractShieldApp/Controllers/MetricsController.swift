@@ -72,9 +72,9 @@ final class AppMetrics: Sendable {
     }
 
     /// Reads the figures other components keep themselves, then renders the text exposition format.
-    func exposition(hub: ProgressHub, store: any TaskStore) async -> String {
+    func exposition(hub: ProgressHub, feeds: FeedMailboxes, store: any TaskStore) async -> String {
         published.set(Double(hub.publishedEvents))
-        subscribers.set(Double(hub.totalSubscribers))
+        subscribers.set(Double(feeds.subscriberCount))
         if let counts = try? await store.taskCounts() {
             jobsProcessing.set(Double(counts[.processing] ?? 0))
             jobsFailed.set(Double(counts[.failed] ?? 0))
@@ -99,13 +99,14 @@ extension TaskStore {
 struct MetricsController<Context: RequestContext> {
     let metrics: AppMetrics
     let hub: ProgressHub
+    let feeds: FeedMailboxes
     let store: any TaskStore
 
     func addRoutes(to router: Router<Context>) {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: await metrics.exposition(hub: hub, store: store))))
+                body: .init(byteBuffer: ByteBuffer(string: await metrics.exposition(hub: hub, feeds: feeds, store: store))))
         }
     }
 }

@@ -2,21 +2,62 @@ import NIOCore
 import Realtime
 import Synchronization
 
-/// Progress events on their way to the feeds of one event loop. The hub drops them in from its thread, one lock
-/// each; the loop takes whatever has gathered in one go, writes every frame, then flushes each socket once. A burst
-/// of events thus costs one task per loop, not one per subscriber, and one write call per subscriber for all the
-/// events that reached it together.
-final class FeedMailbox: Sendable {
+/// The `/ws/review` subscribers of one event loop, by task, and the progress events on their way to them.
+///
+/// The hub has one subscription per task watched on this loop, not one per subscriber: it drops each event in here
+/// from its thread with one lock, and the loop takes whatever has gathered in one go, writes the event's frame to
+/// every subscriber of its task, then flushes each socket once. A burst of events to 10,000 subscribers thus costs
+/// one task per loop and event, not one hand-off per subscriber, and one write call per subscriber for all the
+/// events that reached it together. The subscribers are only touched on the loop, hence `@unchecked Sendable`.
+final class FeedMailbox: @unchecked Sendable {
     let eventLoop: any EventLoop
-    private let pending = Mutex<[(feed: ProgressFeed, event: HubEvent)]>([])
+    private let hub: ProgressHub
+    private let pending = Mutex<[HubEvent]>([])
+    private let subscribers = Atomic<Int>(0)
+    /// Event loop only.
+    private var watchers: [Int64: TaskWatchers] = [:]
 
-    init(eventLoop: any EventLoop) {
-        self.eventLoop = eventLoop
+    /// The feeds of one task on this loop, and the hub subscription that brings its events.
+    private struct TaskWatchers {
+        var feeds: [ObjectIdentifier: ProgressFeed]
+        let subscription: Subscription
     }
 
-    func post(_ event: HubEvent, to feed: ProgressFeed) {
+    init(eventLoop: any EventLoop, hub: ProgressHub) {
+        self.eventLoop = eventLoop
+        self.hub = hub
+    }
+
+    /// Subscribers on this loop, over all tasks.
+    var subscriberCount: Int { subscribers.load(ordering: .relaxed) }
+
+    /// Makes `feed` (of a connection on this loop) a subscriber of the task's events from now on.
+    func watch(_ feed: ProgressFeed, taskID: Int64) async throws {
+        try await eventLoop.submit {
+            if self.watchers[taskID] == nil {
+                let subscription = self.hub.subscribe(taskID: taskID) { [weak self] event in self?.post(event) }
+                self.watchers[taskID] = TaskWatchers(feeds: [:], subscription: subscription)
+            }
+            if self.watchers[taskID]?.feeds.updateValue(feed, forKey: ObjectIdentifier(feed)) == nil {
+                self.subscribers.add(1, ordering: .relaxed)
+            }
+        }.get()
+    }
+
+    /// Stops `feed`'s subscription; from any thread, harmless when repeated.
+    func unwatch(_ feed: ProgressFeed, taskID: Int64) {
+        eventLoop.execute {
+            guard self.watchers[taskID]?.feeds.removeValue(forKey: ObjectIdentifier(feed)) != nil else { return }
+            self.subscribers.subtract(1, ordering: .relaxed)
+            if self.watchers[taskID]?.feeds.isEmpty == true {
+                self.watchers.removeValue(forKey: taskID)?.subscription.cancel()
+            }
+        }
+    }
+
+    private func post(_ event: HubEvent) {
         let first = pending.withLock { pending in
-            pending.append((feed, event))
+            pending.append(event)
             return pending.count == 1
         }
         if first { eventLoop.execute { self.deliver() } }
@@ -28,8 +69,11 @@ final class FeedMailbox: Sendable {
             return pending
         }
         var written: [ProgressFeed] = []
-        for (feed, event) in batch where feed.receive(event) {
-            written.append(feed)
+        for event in batch {
+            guard let feeds = watchers[event.event.taskID]?.feeds.values else { continue }
+            for feed in feeds where feed.receive(event) {
+                written.append(feed)
+            }
         }
         for feed in written { feed.flush() }
     }
@@ -37,15 +81,23 @@ final class FeedMailbox: Sendable {
 
 /// One `FeedMailbox` per event loop, made when a loop's first subscriber arrives.
 final class FeedMailboxes: Sendable {
+    private let hub: ProgressHub
     private let boxes = Mutex<[ObjectIdentifier: FeedMailbox]>([:])
+
+    init(hub: ProgressHub) {
+        self.hub = hub
+    }
 
     func mailbox(for eventLoop: any EventLoop) -> FeedMailbox {
         boxes.withLock { boxes in
             let key = ObjectIdentifier(eventLoop)
             if let box = boxes[key] { return box }
-            let box = FeedMailbox(eventLoop: eventLoop)
+            let box = FeedMailbox(eventLoop: eventLoop, hub: hub)
             boxes[key] = box
             return box
         }
     }
+
+    /// Live `/ws/review` subscribers over all loops and tasks.
+    var subscriberCount: Int { boxes.withLock { $0.values.reduce(0) { $0 + $1.subscriberCount } } }
 }

@@ -5,7 +5,7 @@ import Prometheus
 import Realtime
 
 /// One `/ws/review` subscriber's events on its connection's event loop, written through its `ConnectionWatchdog`
-/// without a Swift task per subscriber; live events come through the loop's `FeedMailbox`.
+/// without a Swift task per subscriber; live events come from the loop's `FeedMailbox`.
 ///
 /// Live events that arrive while the stored ones are still being read are held; `start` sends the stored events,
 /// then the held ones with a higher `seq`, then each live event with a higher `seq` than the last one sent: nothing
@@ -14,7 +14,6 @@ import Realtime
 /// Its state is only touched on that event loop, hence `@unchecked Sendable`.
 final class ProgressFeed: @unchecked Sendable {
     private let watchdog: ConnectionWatchdog
-    private let mailbox: FeedMailbox
     private let meter: Meter
     /// Events received before `start`; nil once live.
     private var early: [HubEvent]? = []
@@ -31,17 +30,11 @@ final class ProgressFeed: @unchecked Sendable {
         let delay: DurationHistogram
     }
 
-    init(watchdog: ConnectionWatchdog, mailbox: FeedMailbox, meter: Meter) {
+    init(watchdog: ConnectionWatchdog, meter: Meter) {
         self.watchdog = watchdog
-        self.mailbox = mailbox
         self.meter = meter
         // Weakly: the watchdog outlives nothing it is handed, and a strong feed here would keep both alive forever.
         watchdog.eventLoop.execute { watchdog.onWritable = { [weak self] in self?.sendHeld() } }
-    }
-
-    /// Hands a live event to the feed; called by the hub from any thread.
-    func offer(_ event: HubEvent) {
-        mailbox.post(event, to: self)
     }
 
     /// Sends the stored events a newcomer should see, then goes live after `since` (or after the last stored one).

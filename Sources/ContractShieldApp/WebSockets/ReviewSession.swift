@@ -11,7 +11,6 @@ import Storage
 /// nothing out of order. Events go out on the connection's event loop; this task only answers the client.
 struct ReviewSession {
     let store: any TaskStore
-    let hub: ProgressHub
     let client: ClientConnection
     /// The API key the client connected with; when keys are on, only its own tasks exist for it.
     let owner: String?
@@ -52,9 +51,9 @@ struct ReviewSession {
             try await outbound.close(.taskNotFound, reason: "task not found")
             return nil
         }
-        let feed = ProgressFeed(watchdog: client.watchdog, mailbox: mailbox, meter: feedMeter)
-        let subscription = hub.subscribe(taskID: taskID) { feed.offer($0) }
-        client.cleanup.add { subscription.cancel() }
+        let feed = ProgressFeed(watchdog: client.watchdog, meter: feedMeter)
+        try await mailbox.watch(feed, taskID: taskID)
+        client.cleanup.add { [mailbox] in mailbox.unwatch(feed, taskID: taskID) }
         try await client.send(ServerMessage.connection(taskID: taskID))
         try await feed.start(stored: try await storedEvents(taskID: taskID, since: since), after: since ?? 0)
         return taskID

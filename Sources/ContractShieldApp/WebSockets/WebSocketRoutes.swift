@@ -10,12 +10,11 @@ import Storage
 /// (and, with `--conformance`, the raw echo `/ws/conformance` for the Autobahn suite).
 struct WebSocketRoutes {
     let store: any TaskStore
-    let hub: ProgressHub
+    /// The `/ws/review` subscribers of each event loop, where the hub leaves their live events.
+    let mailboxes: FeedMailboxes
     let rate: MessageRate
     let timing: ConnectionWatchdog.Timing
     let metrics: AppMetrics
-    /// Where the hub leaves live events for the subscribers of each event loop.
-    let mailboxes = FeedMailboxes()
 
     func addRoutes(to router: Router<AppWebSocketContext>, conformanceEcho: Bool) {
         router.webSocket("/ws/health") { inbound, outbound, context in
@@ -55,7 +54,7 @@ struct WebSocketRoutes {
             let client = connection(inbound, outbound, context, metrics.review)
             defer { client.finish() }
             let session = ReviewSession(
-                store: store, hub: hub, client: client, owner: context.requestContext.apiKeyID,
+                store: store, client: client, owner: context.requestContext.apiKeyID,
                 mailbox: mailboxes.mailbox(for: context.requestContext.channel.eventLoop), feedMeter: metrics.feed)
             try await session.run(
                 rawTaskID: context.requestContext.parameters.get("task_id") ?? "",
