@@ -55,8 +55,9 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
         return watchdog
     }
 
-    /// Whether the socket takes data now (event loop only).
-    var isWritable: Bool { context?.channel.isWritable ?? false }
+    /// Whether the socket takes data now (event loop only); kept here from the channel's writability events, so a
+    /// feed asking for every event of a fan-out need not reach into the channel.
+    private(set) var isWritable = false
 
     /// Queues an already encoded frame, shared by every subscriber of an event: it enters the pipeline below the
     /// frame encoder and goes to the socket as it is. `flush()` sends what was queued (event loop only).
@@ -74,6 +75,7 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        isWritable = context.channel.isWritable
         encodedFrames = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
         lastRead = .now()
         let interval = TimeAmount(timing.pingInterval)
@@ -85,6 +87,7 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
     func handlerRemoved(context: ChannelHandlerContext) {
         stopTimers()
         self.context = nil
+        isWritable = false
         encodedFrames = nil
     }
 
@@ -94,7 +97,8 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
+        isWritable = context.channel.isWritable
+        if isWritable {
             stallCheck?.cancel()
             stallCheck = nil
             onWritable?()

@@ -5,8 +5,8 @@ import Synchronization
 /// The `/ws/review` subscribers of one event loop, by task, and the progress events on their way to them.
 ///
 /// The hub has one subscription per task watched on this loop, not one per subscriber: it drops each event in here
-/// from its thread with one lock, and the loop takes whatever has gathered in one go, writes the event's frame to
-/// every subscriber of its task, then flushes each socket once. A burst of events to 10,000 subscribers thus costs
+/// from its thread with one lock, and the loop takes whatever has gathered in one go, writes the events' frames to
+/// every subscriber of their task, then flushes each socket once. A burst of events to 10,000 subscribers thus costs
 /// one task per loop and event, not one hand-off per subscriber, and one write call per subscriber for all the
 /// events that reached it together. The subscribers are only touched on the loop, hence `@unchecked Sendable`.
 final class FeedMailbox: @unchecked Sendable {
@@ -68,10 +68,14 @@ final class FeedMailbox: @unchecked Sendable {
             defer { pending.removeAll(keepingCapacity: true) }
             return pending
         }
+        // Each feed is visited once per batch with all the events of its task: with thousands of subscribers, a
+        // visit (a cold feed, watchdog and channel) costs more than the frames it writes.
+        var byTask: [Int64: [HubEvent]] = [:]
+        for event in batch { byTask[event.event.taskID, default: []].append(event) }
         var written: [ProgressFeed] = []
-        for event in batch {
-            guard let feeds = watchers[event.event.taskID]?.feeds.values else { continue }
-            for feed in feeds where feed.receive(event) {
+        for (taskID, events) in byTask {
+            guard let feeds = watchers[taskID]?.feeds.values else { continue }
+            for feed in feeds where feed.receive(events) {
                 written.append(feed)
             }
         }

@@ -47,14 +47,14 @@ final class ProgressFeed: @unchecked Sendable {
         }.get()
     }
 
-    /// Takes a live event on the event loop; answers whether it wrote a frame that still needs a flush (the
-    /// mailbox flushes each feed once per batch).
-    func receive(_ event: HubEvent) -> Bool {
+    /// Takes live events of its task, in order, on the event loop; answers whether it wrote a frame that still needs
+    /// a flush (the mailbox flushes each feed once per batch).
+    func receive(_ events: [HubEvent]) -> Bool {
         let wasFlushed = !unflushed
         if early != nil {
-            early?.append(event)
+            early?.append(contentsOf: events)
         } else {
-            forward(event)
+            for event in events { forward(event) }
         }
         return wasFlushed && unflushed
     }
