@@ -529,7 +529,8 @@ struct Analyzers {
     private static let wholePrice = CompiledRegex(fixed: "全部\\p{Han}{0,3}(?:款|费|价|租金|报酬)")
 
     /// Words that tie a payment to performance ("到货后", "验收合格后"): such a payment is no prepayment.
-    private static let afterPerformance = ["验收", "交付后", "交货后", "发货后", "收到货物", "安装完", "上线", "保函", "担保"]
+    private static let afterPerformance = ["验收", "交付后", "交货后", "发货后", "收到货物", "安装完", "上线", "保函", "担保",
+                                            "完成后", "结束", "结业", "竣工", "完工"]
 
     private func prepayment(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["支付", "付清", "付款", "预付", "汇入", "转入", "汇至", "付至"]),
