@@ -30,7 +30,9 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
     /// The frame encoder's place in the pipeline: what is written there skips the encoder.
     private var encodedFrames: ChannelHandlerContext?
     private var lastRead = NIODeadline.now()
-    private var pings: RepeatedTask?
+    /// The next ping; each ping schedules the one after (a plain scheduled task is cheaper to cancel than a
+    /// `RepeatedTask`, which thousands of closing connections each do).
+    private var nextPing: Scheduled<Void>?
     private var idleCheck: Scheduled<Void>?
     private var stallCheck: Scheduled<Void>?
     private var closing = false
@@ -78,8 +80,7 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
         isWritable = context.channel.isWritable
         encodedFrames = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
         lastRead = .now()
-        let interval = TimeAmount(timing.pingInterval)
-        pings = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in self.ping() }
+        schedulePing()
         scheduleIdleCheck(at: lastRead + TimeAmount(timing.idleTimeout))
         if !context.channel.isWritable { scheduleStallCheck() }
     }
@@ -115,8 +116,14 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
 
     // MARK: timers
 
+    private func schedulePing() {
+        nextPing = eventLoop.scheduleTask(in: TimeAmount(timing.pingInterval)) { self.ping() }
+    }
+
     private func ping() {
-        guard !closing, let context, context.channel.isWritable else { return }
+        guard !closing, let context else { return }
+        schedulePing()
+        guard context.channel.isWritable else { return }
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .ping, data: context.channel.allocator.buffer(capacity: 0))), promise: nil)
     }
 
@@ -160,8 +167,8 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
     }
 
     private func stopTimers() {
-        pings?.cancel()
-        pings = nil
+        nextPing?.cancel()
+        nextPing = nil
         idleCheck?.cancel()
         idleCheck = nil
         stallCheck?.cancel()
