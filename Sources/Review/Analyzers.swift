@@ -428,7 +428,13 @@ struct Analyzers {
     private func depositRatio(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["定金"]), !sentence.contains(["订金"]) else { return [] }
         let party = firstParty(in: sentence)
-        if let rate = nonCapRates(sentence).first, rate.value > settings.depositRatioLimit, rate.value <= 1 {
+        // A rate that goes with another sum ("按房费的50%支付取消损失费") is not the deposit's.
+        let depositRates = nonCapRates(sentence).filter { rate in
+            let after = text.string(rate.range.upperBound..<min(sentence.range.upperBound, rate.range.upperBound + 16))
+            let clause = after.prefix { !"，,。；".contains($0) }
+            return !Self.otherSums.contains { clause.contains($0) }
+        }
+        if let rate = depositRates.first, rate.value > settings.depositRatioLimit, rate.value <= 1 {
             return [AnalyzerHit(range: sentence.range, party: party, detail: "定金为合同价款的\(Self.percent(rate.value))")]
         }
         // The amount the 定金 is, not other sums in the sentence ("余款28万元，定金抵作货款").
@@ -443,6 +449,9 @@ struct Analyzers {
         }
         return []
     }
+
+    /// Sums a rate may measure other than the deposit.
+    private static let otherSums = ["违约金", "损失费", "赔偿", "滞纳金", "利息", "罚金", "补偿"]
 
     private func penaltyWithDeposit(_ sentence: Sentence) -> [AnalyzerHit] {
         // Only where the 定金 is agreed (an amount or a share is paid as 定金), not every later mention of it.
