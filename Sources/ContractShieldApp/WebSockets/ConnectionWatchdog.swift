@@ -82,7 +82,7 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
         lastRead = .now()
         schedulePing()
         scheduleIdleCheck(at: lastRead + TimeAmount(timing.idleTimeout))
-        if !context.channel.isWritable { scheduleStallCheck() }
+        if !isWritable { scheduleStallCheck() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -123,7 +123,7 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
     private func ping() {
         guard !closing, let context else { return }
         schedulePing()
-        guard context.channel.isWritable else { return }
+        guard isWritable else { return }
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .ping, data: context.channel.allocator.buffer(capacity: 0))), promise: nil)
     }
 
@@ -146,7 +146,7 @@ final class ConnectionWatchdog: ChannelInboundHandler, RemovableChannelHandler, 
 
     private func stalled() {
         stallCheck = nil
-        guard let context, !context.channel.isWritable else { return }
+        guard context != nil, !isWritable else { return }
         cleanup.run()
         close(.policyViolation)
     }
