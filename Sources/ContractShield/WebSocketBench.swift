@@ -108,7 +108,7 @@ private struct LoadRun {
         }
         let perConnection = peers.isEmpty ? 0 : Double(after - before) / Double(peers.count)
         for peer in peers { _ = try? await peer.onLoop { peer.close() } }
-        let left = try await serverConnections()
+        let left = try await openConnections(patience: .seconds(30))
         try await Task.sleep(for: .seconds(2))
         let afterClose = rss()
         print("ws hold: \(peers.count) of \(count) /ws/review connections opened in \(Self.format(elapsed.seconds)) s "
@@ -301,13 +301,6 @@ private struct LoadRun {
             if open == 0 || ContinuousClock.now > deadline { return open }
             try await Task.sleep(for: .milliseconds(50))
         }
-    }
-
-    /// Open `/ws/review` connections as the server's `/metrics` counts them.
-    private func serverConnections() async throws -> Int {
-        try await Task.sleep(for: .milliseconds(500))
-        let metrics = PrometheusText(try await api.text("/metrics"))
-        return Int(metrics.value(#"contractshield_ws_connections{endpoint="review"}"#) ?? -1)
     }
 
     private func fanoutHistogram() async throws -> PrometheusText.Histogram {
