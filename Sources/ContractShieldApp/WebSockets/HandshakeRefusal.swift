@@ -59,15 +59,18 @@ final class RefusalStatusWriter: ChannelOutboundHandler, RemovableChannelHandler
     }
 }
 
-/// HummingbirdWebSocket's HTTP/1 channel with a `RefusalStatusWriter` between the socket (or TLS) and HTTP.
+/// HummingbirdWebSocket's HTTP/1 channel with a `RefusalStatusWriter` between the socket (or TLS) and HTTP, on
+/// connections that start with a small read buffer.
 struct RefusalStatusChannel: ServerChildChannel {
     let base: HTTP1WebSocketUpgradeChannel
 
+    /// A connection keeps its last read buffer while idle: start it small (a handshake fits in 512 bytes) and let it
+    /// grow with the traffic, rather than NIO's 2 KiB for each of thousands of idle subscribers.
+    private static let readBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536)
+
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1WebSocketUpgradeChannel.Value> {
         channel.eventLoop.makeCompletedFuture {
-            // A connection keeps its last read buffer while idle: start it small (a handshake fits in 512 bytes) and let
-            // it grow with the traffic, rather than NIO's 2 KiB for each of thousands of idle subscribers.
-            try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
+            try channel.syncOptions?.setOption(.recvAllocator, value: Self.readBuffers)
             try channel.pipeline.syncOperations.addHandler(RefusalStatusWriter())
         }
         .flatMap { base.setup(channel: channel, logger: logger) }
