@@ -104,7 +104,8 @@ let package = Package(
                 "ContractShieldApp", "Review", "Storage", "LoadGenerator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
-            ]
+            ],
+            exclude: ["Scripts"]
         ),
     ]
 )
