@@ -40,9 +40,8 @@ struct CompiledRegex: @unchecked Sendable {
 /// Regexes built for one set of party designations, shared by all reviews of an engine: most contracts of a type use
 /// the same designations, so a pattern is compiled once rather than once per review. Bounded: emptied when full.
 final class CompiledRegexCache: @unchecked Sendable {
-    // `regexes` is only touched under `lock`; CompiledRegex itself is immutable.
+    // `expansions` is only touched under `lock`; CompiledRegex itself is immutable.
     private let lock = NSLock()
-    private var regexes: [String: CompiledRegex] = [:]
     private var expansions: [Expansion: CompiledRegex] = [:]
     private let limit = 4096
 
@@ -57,20 +56,10 @@ final class CompiledRegexCache: @unchecked Sendable {
     func regex(_ pattern: RulePattern.Key, for sides: PartySides, expand: () -> String) -> CompiledRegex {
         let expansion = Expansion(pattern: pattern, sides: sides)
         if let found = lock.withLock({ expansions[expansion] }) { return found }
-        let compiled = regex(expand())
+        let compiled = CompiledRegex(fixed: expand())
         lock.withLock {
             if expansions.count >= limit { expansions.removeAll(keepingCapacity: true) }
             expansions[expansion] = compiled
-        }
-        return compiled
-    }
-
-    func regex(_ pattern: String) -> CompiledRegex {
-        if let found = lock.withLock({ regexes[pattern] }) { return found }
-        let compiled = CompiledRegex(fixed: pattern)
-        lock.withLock {
-            if regexes.count >= limit { regexes.removeAll(keepingCapacity: true) }
-            regexes[pattern] = compiled
         }
         return compiled
     }
