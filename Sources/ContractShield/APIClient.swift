@@ -40,6 +40,14 @@ struct APIClient: Sendable {
         _ = try await postJSON("/api/v1/confirm_roles", .object([("task_id", .integer(taskID)), ("role", .string(role))]))
     }
 
+    /// Uploads a purchase contract and confirms the reviewer's role: a task ready to be reviewed, as the benchmarks
+    /// start theirs.
+    func readyPurchaseTask(_ data: Data, filename: String, role: String = "buyer") async throws -> Int64 {
+        let taskID = try await upload(data, filename: filename, contractType: "purchase")
+        try await confirmRole(taskID: taskID, role: role)
+        return taskID
+    }
+
     func startReview(taskID: Int64) async throws {
         _ = try await postJSON("/api/v1/review", .object([("task_id", .integer(taskID))]))
     }

@@ -47,8 +47,7 @@ extension BenchCommand {
         private func reviewOnce(_ api: APIClient, _ data: Data) async throws -> Duration {
             let clock = ContinuousClock()
             let start = clock.now
-            let taskID = try await api.upload(data, filename: "bench.txt", contractType: "purchase")
-            try await api.confirmRole(taskID: taskID, role: role)
+            let taskID = try await api.readyPurchaseTask(data, filename: "bench.txt", role: role)
             try await WebSocketClient.connect(url: api.webSocketURL("/ws/review/\(taskID)"), logger: Logger(label: "bench")) { inbound, _, _ in
                 var messages = inbound.messages(maxSize: 1 << 24).makeAsyncIterator()
                 _ = try await messages.next()  // connection

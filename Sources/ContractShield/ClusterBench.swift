@@ -48,9 +48,7 @@ extension BenchCommand {
                 // Ready tasks first, untimed; then every review is asked for at once, spread over the nodes.
                 let ids = try await concurrently(0..<reviews, width: 16) { index in
                     let api = apis[index % apis.count]
-                    let id = try await api.upload(contract, filename: "bench-\(index).txt", contractType: "purchase")
-                    try await api.confirmRole(taskID: id, role: "buyer")
-                    return id
+                    return try await api.readyPurchaseTask(contract, filename: "bench-\(index).txt")
                 }
                 let clock = ContinuousClock()
                 let start = clock.now
@@ -144,8 +142,7 @@ extension BenchCommand {
         /// Runs one review on `api` with a subscriber on each of `subscribers`; returns, per subscriber, the
         /// wall-clock arrival of each event by `seq`.
         private func watchOneReview(api: APIClient, subscribers: [APIClient], contract: Data) async throws -> [(taskID: Int64, arrivals: [Int64: Date])] {
-            let taskID = try await api.upload(contract, filename: "watched.txt", contractType: "purchase")
-            try await api.confirmRole(taskID: taskID, role: "buyer")
+            let taskID = try await api.readyPurchaseTask(contract, filename: "watched.txt")
             let (connected, connection) = AsyncStream<Void>.makeStream()
             return try await withThrowingTaskGroup(of: (Int, [Int64: Date]).self) { group in
                 for (index, subscriber) in subscribers.enumerated() {

@@ -280,9 +280,7 @@ private struct LoadRun {
 
     /// A task with a confirmed role, ready to be reviewed: the generated 30-page purchase contract.
     private func readyTask() async throws -> Int64 {
-        let taskID = try await api.upload(Data(GeneratedContract.purchase(pages: 30).utf8), filename: "bench.txt", contractType: "purchase")
-        try await api.confirmRole(taskID: taskID, role: "buyer")
-        return taskID
+        try await api.readyPurchaseTask(Data(GeneratedContract.purchase(pages: 30).utf8), filename: "bench.txt")
     }
 
     private func rss() -> Int { serverPID.flatMap { ProcessUsage.residentKiB(pid: $0) } ?? 0 }
