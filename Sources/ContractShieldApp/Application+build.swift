@@ -2,8 +2,6 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import HummingbirdWebSocket
-import HummingbirdWSCompression
 import Ingest
 import Logging
 import NIOSSL
@@ -19,7 +17,7 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
 }
 
 /// The application and its open WebSocket connections, which `contractshield serve` closes with 1001 before
-/// it stops the server (HummingbirdWebSocket itself would close them with 1000).
+/// it stops the server.
 public func buildServer(_ arguments: some AppArguments) async throws
     -> (application: some ApplicationProtocol, connections: ConnectionRegistry)
 {
@@ -85,7 +83,6 @@ public func buildServer(_ arguments: some AppArguments) async throws
 
     // Handshakes pass the same checks as REST calls, then the connection caps, before any upgrade.
     let webSocketRouter = Router(context: AppWebSocketContext.self)
-    webSocketRouter.middlewares.add(HandshakeRefusalMiddleware())
     webSocketRouter.middlewares.add(OriginMiddleware(policy: origins))
     webSocketRouter.middlewares.add(JSONErrorMiddleware())
     webSocketRouter.middlewares.add(RequestLogMiddleware())
@@ -94,26 +91,15 @@ public func buildServer(_ arguments: some AppArguments) async throws
     webSocketRouter.middlewares.add(ConnectionLimitMiddleware(registry: connections))
     WebSocketRoutes(
         store: store, mailboxes: feeds, rate: MessageRate(perSecond: security.messagesPerSecond, burst: security.messageBurst),
-        timing: ConnectionWatchdog.Timing(
-            pingInterval: security.pingInterval, idleTimeout: security.idleTimeout, writeTimeout: security.writeTimeout),
         metrics: metrics
     ).addRoutes(to: webSocketRouter, conformanceEcho: security.conformanceEcho)
-
+    let timing = WebSocketConnection.Timing(
+        pingInterval: security.pingInterval, idleTimeout: security.idleTimeout, writeTimeout: security.writeTimeout)
     // --conformance lets the Autobahn cases' large frames in; the protocol's endpoints keep their 64 KiB message cap.
-    let frameLimit = security.conformanceEcho ? WebSocketRoutes.conformanceMessageSize : ClientConnection.maxMessageSize
-    let upgrade = WebSocketUpgrade(router: webSocketRouter.buildResponder())
-    let webSocketConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
-        ws: .init(
-            maxFrameSize: frameLimit,
-            extensions: [.perMessageDeflate(maxDecompressedFrameSize: frameLimit)],
-            // Each connection's ConnectionWatchdog pings and closes idle connections, on its event loop.
-            autoPing: .disabled,
-            // Text frames must be UTF-8 (RFC 6455 §8.1): invalid ones close the connection with 1007.
-            validateUTF8: true))
-    // A refused handshake answers with the status the router decided on, not HummingbirdWebSocket's bare 400.
+    let frameLimit = security.conformanceEcho ? WebSocketRoutes.conformanceMessageSize : WebSocketConnection.maxMessageSize
+    let handshakes = webSocketRouter.buildResponder()
     var server = HTTPServerBuilder { responder in
-        RefusalStatusChannel(base: HTTP1WebSocketUpgradeChannel(
-            responder: responder, configuration: webSocketConfiguration, shouldUpgrade: upgrade.shouldUpgrade))
+        WebSocketServerChannel(responder: responder, webSocketRouter: handshakes, maxFrameSize: frameLimit, timing: timing)
     }
     if let certificate = security.tlsCertificate, let key = security.tlsKey {
         server = try .tls(server, tlsConfiguration: TLSFiles.serverConfiguration(certificate: certificate, key: key))

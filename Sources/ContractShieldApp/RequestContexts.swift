@@ -17,19 +17,21 @@ struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
 /// Per-handshake state for the WebSocket router; the same facts as `AppRequestContext`.
 struct AppWebSocketContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
-    /// Where the route the handshake reaches leaves its connection handler for the upgrade.
-    let handoff = UpgradeHandoff()
+    /// Where the route the handshake reaches leaves its endpoint for the upgrade.
+    let handoff: UpgradeHandoff
     let remoteAddress: SocketAddress?
-    /// The connection's channel, where the upgraded WebSocket gets its `ConnectionWatchdog`.
-    let channel: any Channel
     var apiKeyID: String?
     /// This connection's place under the connection caps, taken before the upgrade.
     var connection: ConnectionSlot?
 
     init(source: ApplicationRequestContextSource) {
+        self.init(source: source, handoff: UpgradeHandoff())
+    }
+
+    init(source: ApplicationRequestContextSource, handoff: UpgradeHandoff) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
-        channel = source.channel
+        self.handoff = handoff
     }
 }
 

@@ -31,17 +31,16 @@ final class FeedMailbox: @unchecked Sendable {
     /// Subscribers on this loop, over all tasks.
     var subscriberCount: Int { subscribers.load(ordering: .relaxed) }
 
-    /// Makes `feed` (of a connection on this loop) a subscriber of the task's events from now on.
-    func watch(_ feed: ProgressFeed, taskID: Int64) async throws {
-        try await eventLoop.submit {
-            if self.watchers[taskID] == nil {
-                let subscription = self.hub.subscribe(taskID: taskID) { [weak self] event in self?.post(event) }
-                self.watchers[taskID] = TaskWatchers(feeds: [:], subscription: subscription)
-            }
-            if self.watchers[taskID]?.feeds.updateValue(feed, forKey: ObjectIdentifier(feed)) == nil {
-                self.subscribers.add(1, ordering: .relaxed)
-            }
-        }.get()
+    /// Makes `feed` (of a connection on this loop) a subscriber of the task's events from now on (event loop only).
+    func watch(_ feed: ProgressFeed, taskID: Int64) {
+        eventLoop.preconditionInEventLoop()
+        if watchers[taskID] == nil {
+            let subscription = hub.subscribe(taskID: taskID) { [weak self] event in self?.post(event) }
+            watchers[taskID] = TaskWatchers(feeds: [:], subscription: subscription)
+        }
+        if watchers[taskID]?.feeds.updateValue(feed, forKey: ObjectIdentifier(feed)) == nil {
+            subscribers.add(1, ordering: .relaxed)
+        }
     }
 
     /// Stops `feed`'s subscription; from any thread, harmless when repeated.
@@ -69,7 +68,7 @@ final class FeedMailbox: @unchecked Sendable {
             return pending
         }
         // Each feed is visited once per batch with all the events of its task: with thousands of subscribers, a
-        // visit (a cold feed, watchdog and channel) costs more than the frames it writes.
+        // visit (a cold feed, connection and channel) costs more than the frames it writes.
         var byTask: [Int64: [HubEvent]] = [:]
         for event in batch { byTask[event.event.taskID, default: []].append(event) }
         var written: [ProgressFeed] = []

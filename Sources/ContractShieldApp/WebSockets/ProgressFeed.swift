@@ -4,7 +4,7 @@ import NIOWebSocket
 import Prometheus
 import Realtime
 
-/// One `/ws/review` subscriber's events on its connection's event loop, written through its `ConnectionWatchdog`
+/// One `/ws/review` subscriber's events on its connection's event loop, written through its `WebSocketConnection`
 /// without a Swift task per subscriber; live events come from the loop's `FeedMailbox`.
 ///
 /// Live events that arrive while the stored ones are still being read are held; `start` sends the stored events,
@@ -13,7 +13,7 @@ import Realtime
 /// event are kept (a slow reader's progress is coalesced, never its `complete`), and sent when it reads again.
 /// Its state is only touched on that event loop, hence `@unchecked Sendable`.
 final class ProgressFeed: @unchecked Sendable {
-    private let watchdog: ConnectionWatchdog
+    private let connection: WebSocketConnection
     private let meter: Meter
     /// Events received before `start`; nil once live.
     private var early: [HubEvent]? = []
@@ -30,21 +30,20 @@ final class ProgressFeed: @unchecked Sendable {
         let delay: DurationHistogram
     }
 
-    init(watchdog: ConnectionWatchdog, meter: Meter) {
-        self.watchdog = watchdog
+    /// Event loop only.
+    init(connection: WebSocketConnection, meter: Meter) {
+        self.connection = connection
         self.meter = meter
-        // Weakly: the watchdog outlives nothing it is handed, and a strong feed here would keep both alive forever.
-        watchdog.eventLoop.execute { watchdog.onWritable = { [weak self] in self?.sendHeld() } }
+        // Weakly: a strong feed here would keep the connection and the feed alive forever.
+        connection.onWritable = { [weak self] in self?.sendHeld() }
     }
 
     /// Sends the stored events a newcomer should see, then goes live after `since` (or after the last stored one).
-    func start(stored: [HubEvent], after since: Int64) async throws {
-        try await watchdog.eventLoop.submit {
-            self.lastSent = since
-            for event in stored + (self.early ?? []) { self.forward(event) }
-            self.early = nil
-            self.flush()
-        }.get()
+    func start(stored: [HubEvent], after since: Int64) {
+        lastSent = since
+        for event in stored + (early ?? []) { forward(event) }
+        early = nil
+        flush()
     }
 
     /// Takes live events of its task, in order, on the event loop; answers whether it wrote a frame that still needs
@@ -62,13 +61,13 @@ final class ProgressFeed: @unchecked Sendable {
     func flush() {
         guard unflushed else { return }
         unflushed = false
-        watchdog.flush()
+        connection.flush()
     }
 
     private func forward(_ event: HubEvent) {
         guard event.event.seq > lastSent else { return }
         lastSent = event.event.seq
-        guard held.isEmpty, watchdog.isWritable else {
+        guard held.isEmpty, connection.isWritable else {
             hold(event)
             return
         }
@@ -91,7 +90,7 @@ final class ProgressFeed: @unchecked Sendable {
     }
 
     private func send(_ event: HubEvent) {
-        watchdog.write(encodedFrame: event.frame)
+        connection.write(encodedFrame: event.frame)
         unflushed = true
         meter.messagesOut.increment()
         meter.delay.record(.milliseconds(Int64(Date().timeIntervalSince(event.event.createdAt) * 1000)))

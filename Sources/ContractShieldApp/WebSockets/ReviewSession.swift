@@ -1,5 +1,5 @@
 import Foundation
-import HummingbirdWebSocket
+import NIOCore
 import NIOWebSocket
 import Realtime
 import Storage
@@ -8,85 +8,90 @@ import Storage
 ///
 /// It subscribes to the hub before it says `connection`, then has its `ProgressFeed` send what the store already has
 /// (the latest event, or every event after `?since=`) and then live events with a higher `seq`: nothing twice,
-/// nothing out of order. Events go out on the connection's event loop; this task only answers the client.
-struct ReviewSession {
-    let store: any TaskStore
-    let client: ClientConnection
+/// nothing out of order. The client's messages wait until it has joined. Event loop only, hence `@unchecked Sendable`.
+final class ReviewSession: WebSocketSession, @unchecked Sendable {
+    private let store: any TaskStore
     /// The API key the client connected with; when keys are on, only its own tasks exist for it.
-    let owner: String?
-    let mailbox: FeedMailbox
-    let feedMeter: ProgressFeed.Meter
-
-    private var outbound: WebSocketOutboundWriter { client.outbound }
+    private let owner: String?
+    private let mailboxes: FeedMailboxes
+    private let feedMeter: ProgressFeed.Meter
+    private let rawTaskID: String
+    private let rawSince: String?
+    /// The task watched, once joined.
+    private var taskID: Int64?
 
     static let supportedTypes = ["ping", "heartbeat", "get_status", "status_request"]
 
-    func run(rawTaskID: String, since rawSince: String?) async throws {
-        // Joining (storage reads, the first frames) runs in a task of its own that ends: a Swift task keeps the
-        // deepest stack it ever had until it ends, and an idle subscriber's long-lived task should keep only what
-        // waiting for the client takes.
-        guard let taskID = try await Task(operation: { try await join(rawTaskID: rawTaskID, since: rawSince) }).value else { return }
-        try await answer(taskID: taskID)
+    init(store: any TaskStore, owner: String?, mailboxes: FeedMailboxes, feedMeter: ProgressFeed.Meter, rawTaskID: String, rawSince: String?) {
+        self.store = store
+        self.owner = owner
+        self.mailboxes = mailboxes
+        self.feedMeter = feedMeter
+        self.rawTaskID = rawTaskID
+        self.rawSince = rawSince
     }
 
-    /// Checks the request, subscribes, says `connection` and sends the stored events; nil when it closed the
-    /// connection instead (malformed id or `since`, unknown task).
-    private func join(rawTaskID: String, since rawSince: String?) async throws -> Int64? {
+    /// Checks the request, subscribes, says `connection` and sends the stored events; closes the connection instead
+    /// for a malformed id or `since` (4400) or an unknown task (4404).
+    func start(on connection: WebSocketConnection) -> EventLoopFuture<Void>? {
         guard let taskID = Int64(rawTaskID), taskID > 0 else {
-            try await client.send(ServerMessage.error("无效的任务ID: \(rawTaskID)"))
-            try await outbound.close(.invalidTaskID, reason: "invalid task id")
+            connection.send(ServerMessage.error("无效的任务ID: \(rawTaskID)"))
+            connection.close(.invalidTaskID, reason: "invalid task id")
             return nil
         }
         var since: Int64?
         if let rawSince {
             guard let value = Int64(rawSince), value >= 0 else {
-                try await client.send(ServerMessage.error("无效的since参数: \(rawSince)"))
-                try await outbound.close(.invalidTaskID, reason: "invalid since")
+                connection.send(ServerMessage.error("无效的since参数: \(rawSince)"))
+                connection.close(.invalidTaskID, reason: "invalid since")
                 return nil
             }
             since = value
         }
-        guard let task = try await store.task(id: taskID), owner == nil || task.owner == owner else {
-            try await client.send(ServerMessage.error("任务 \(taskID) 不存在"))
-            try await outbound.close(.taskNotFound, reason: "task not found")
-            return nil
+        let (store, owner) = (store, owner)
+        let found = connection.eventLoop.makeFutureWithTask {
+            try await store.task(id: taskID).map { owner == nil || $0.owner == owner } ?? false
         }
-        let feed = ProgressFeed(watchdog: client.watchdog, meter: feedMeter)
-        try await mailbox.watch(feed, taskID: taskID)
-        client.cleanup.add { [mailbox] in mailbox.unwatch(feed, taskID: taskID) }
-        try await client.send(ServerMessage.connection(taskID: taskID))
-        try await feed.start(stored: try await storedEvents(taskID: taskID, since: since), after: since ?? 0)
-        return taskID
-    }
-
-    /// The stored events a newcomer should see: every one after `since`, or else the latest.
-    private func storedEvents(taskID: Int64, since: Int64?) async throws -> [HubEvent] {
-        if let since {
-            return try await store.events(taskID: taskID, after: since).map(HubEvent.init)
-        }
-        return try await store.latestEvent(taskID: taskID).map { [HubEvent($0)] } ?? []
-    }
-
-    private func answer(taskID: Int64) async throws {
-        try await client.forEachText { text in
-            switch ClientMessage(text: text) {
-            case .invalidJSON:
-                try await client.send(ServerMessage.invalidJSON)
-            case .malformed(let reason):
-                try await client.send(ServerMessage.malformed(reason))
-            case .object(.string("ping")?, let body):
-                try await client.send(ServerMessage.reply("pong", echoing: body))
-            case .object(.string("heartbeat")?, let body):
-                try await client.send(ServerMessage.reply("heartbeat_ack", echoing: body))
-            case .object(.string("get_status")?, _), .object(.string("status_request")?, _):
-                guard let task = try await store.task(id: taskID) else {
-                    try await client.send(ServerMessage.error("任务 \(taskID) 不存在"))
-                    return
-                }
-                try await client.send(TaskPresenter.statusMessage(task))
-            case .object(let type, _):
-                try await client.send(ServerMessage.unknownType(type, supported: Self.supportedTypes))
+        return found.flatMap { found in
+            guard found else {
+                connection.send(ServerMessage.error("任务 \(taskID) 不存在"))
+                connection.close(.taskNotFound, reason: "task not found")
+                return connection.eventLoop.makeSucceededVoidFuture()
+            }
+            let feed = ProgressFeed(connection: connection, meter: self.feedMeter)
+            let mailbox = self.mailboxes.mailbox(for: connection.eventLoop)
+            mailbox.watch(feed, taskID: taskID)
+            connection.cleanup.add { mailbox.unwatch(feed, taskID: taskID) }
+            connection.send(ServerMessage.connection(taskID: taskID))
+            self.taskID = taskID
+            return connection.eventLoop.makeFutureWithTask {
+                if let since { return try await store.events(taskID: taskID, after: since).map(HubEvent.init) }
+                return try await store.latestEvent(taskID: taskID).map { [HubEvent($0)] } ?? []
+            }.map { stored in
+                feed.start(stored: stored, after: since ?? 0)
             }
         }
+    }
+
+    func receive(_ message: InboundMessage, on connection: WebSocketConnection) -> EventLoopFuture<Void>? {
+        guard case .text(let text) = message, let taskID else { return nil }
+        switch ClientMessage(text: text) {
+        case .invalidJSON:
+            connection.send(ServerMessage.invalidJSON)
+        case .malformed(let reason):
+            connection.send(ServerMessage.malformed(reason))
+        case .object(.string("ping")?, let body):
+            connection.send(ServerMessage.reply("pong", echoing: body))
+        case .object(.string("heartbeat")?, let body):
+            connection.send(ServerMessage.reply("heartbeat_ack", echoing: body))
+        case .object(.string("get_status")?, _), .object(.string("status_request")?, _):
+            let store = store
+            return connection.eventLoop.makeFutureWithTask { try await store.task(id: taskID) }.map { task in
+                connection.send(task.map(TaskPresenter.statusMessage) ?? ServerMessage.error("任务 \(taskID) 不存在"))
+            }
+        case .object(let type, _):
+            connection.send(ServerMessage.unknownType(type, supported: Self.supportedTypes))
+        }
+        return nil
     }
 }

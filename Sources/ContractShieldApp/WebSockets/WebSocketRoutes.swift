@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
-import Logging
+import NIOCore
 import NIOWebSocket
 import Realtime
 import Storage
@@ -13,80 +12,75 @@ struct WebSocketRoutes {
     /// The `/ws/review` subscribers of each event loop, where the hub leaves their live events.
     let mailboxes: FeedMailboxes
     let rate: MessageRate
-    let timing: ConnectionWatchdog.Timing
     let metrics: AppMetrics
 
     func addRoutes(to router: Router<AppWebSocketContext>, conformanceEcho: Bool) {
-        router.webSocket("/ws/health") { inbound, outbound, context in
-            let client = connection(inbound, outbound, context, metrics.health)
-            defer { client.finish() }
-            try await client.send(ServerMessage.health(serverTime: WireTime.unixMillis()))
-            try await client.forEachText { text in
-                switch ClientMessage(text: text) {
-                case .invalidJSON:
-                    try await client.send(ServerMessage.invalidJSON)
-                case .malformed(let reason):
-                    try await client.send(ServerMessage.malformed(reason))
-                case .object(.string("ping")?, let body):
-                    try await client.send(ServerMessage.reply("pong", echoing: body, serverTime: WireTime.unixMillis()))
-                case .object(let type, _):
-                    try await client.send(ServerMessage.unknownType(type, supported: ["ping"]))
-                }
-            }
+        let protocolLimits = WebSocketConnection.Limits(maxMessageSize: WebSocketConnection.maxMessageSize, rate: rate, textOnly: true)
+        router.webSocket("/ws/health", limits: protocolLimits, meter: metrics.health) { _ in HealthSession() }
+        router.webSocket("/ws/test/{client_id}", limits: protocolLimits, meter: metrics.test) { request in
+            ClientEchoSession(clientID: request.parameters.get("client_id") ?? "")
         }
-
-        router.webSocket("/ws/test/{client_id}") { inbound, outbound, context in
-            let client = connection(inbound, outbound, context, metrics.test)
-            defer { client.finish() }
-            let clientID = context.requestContext.parameters.get("client_id") ?? ""
-            guard Self.isValidClientID(clientID) else {
-                try await client.send(ServerMessage.error("无效的客户端ID: 须为 1–64 个字母、数字、下划线、连字符或点"))
-                try await outbound.close(.policyViolation, reason: "invalid client id")
-                return
-            }
-            try await client.send(ServerMessage.welcome(clientID: clientID))
-            try await client.forEachText { text in
-                try await client.send(ServerMessage.echo(clientID: clientID, original: text, timestamp: WireTime.unixMillis()))
-            }
+        router.webSocket("/ws/review/{task_id}", limits: protocolLimits, meter: metrics.review) { [store, mailboxes, metrics] request in
+            ReviewSession(
+                store: store, owner: request.apiKeyID, mailboxes: mailboxes, feedMeter: metrics.feed,
+                rawTaskID: request.parameters.get("task_id") ?? "", rawSince: request.uri.queryParameters["since"].map(String.init))
         }
-
-        router.webSocket("/ws/review/{task_id}") { inbound, outbound, context in
-            let client = connection(inbound, outbound, context, metrics.review)
-            defer { client.finish() }
-            let session = ReviewSession(
-                store: store, client: client, owner: context.requestContext.apiKeyID,
-                mailbox: mailboxes.mailbox(for: context.requestContext.channel.eventLoop), feedMeter: metrics.feed)
-            try await session.run(
-                rawTaskID: context.requestContext.parameters.get("task_id") ?? "",
-                since: context.uri.queryParameters["since"].map(String.init))
-        }
-
         if conformanceEcho {
-            // Echoes every message as it came, text or binary, for the Autobahn fuzzing client.
-            router.webSocket("/ws/conformance") { inbound, outbound, context in
-                let client = connection(inbound, outbound, context, metrics.conformance)
-                defer { client.finish() }
-                for try await message in inbound.messages(maxSize: Self.conformanceMessageSize) {
-                    switch message {
-                    case .text(let text): try await outbound.write(.text(text))
-                    case .binary(let buffer): try await outbound.write(.binary(buffer))
-                    }
-                }
-            }
+            let rawLimits = WebSocketConnection.Limits(maxMessageSize: Self.conformanceMessageSize, rate: nil, textOnly: false)
+            router.webSocket("/ws/conformance", limits: rawLimits, meter: metrics.conformance) { _ in ConformanceEchoSession() }
         }
-    }
-
-    private func connection(
-        _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter,
-        _ context: WebSocketRequest, _ meter: AppMetrics.Endpoint
-    ) -> ClientConnection {
-        ClientConnection(
-            inbound: inbound, outbound: outbound, channel: context.requestContext.channel, rate: rate, timing: timing,
-            meter: meter, slot: context.requestContext.connection)
     }
 
     /// The largest message the Autobahn cases send (16 MiB, cases 9.*).
     static let conformanceMessageSize = 16 << 20
+}
+
+/// `/ws/health`: says `health` on connecting and answers `ping` with `pong`.
+final class HealthSession: WebSocketSession, @unchecked Sendable {
+    func start(on connection: WebSocketConnection) -> EventLoopFuture<Void>? {
+        connection.send(ServerMessage.health(serverTime: WireTime.unixMillis()))
+        return nil
+    }
+
+    func receive(_ message: InboundMessage, on connection: WebSocketConnection) -> EventLoopFuture<Void>? {
+        guard case .text(let text) = message else { return nil }
+        switch ClientMessage(text: text) {
+        case .invalidJSON:
+            connection.send(ServerMessage.invalidJSON)
+        case .malformed(let reason):
+            connection.send(ServerMessage.malformed(reason))
+        case .object(.string("ping")?, let body):
+            connection.send(ServerMessage.reply("pong", echoing: body, serverTime: WireTime.unixMillis()))
+        case .object(let type, _):
+            connection.send(ServerMessage.unknownType(type, supported: ["ping"]))
+        }
+        return nil
+    }
+}
+
+/// `/ws/test/{client_id}`: welcomes the client and echoes each of its messages.
+final class ClientEchoSession: WebSocketSession, @unchecked Sendable {
+    let clientID: String
+
+    init(clientID: String) {
+        self.clientID = clientID
+    }
+
+    func start(on connection: WebSocketConnection) -> EventLoopFuture<Void>? {
+        if Self.isValidClientID(clientID) {
+            connection.send(ServerMessage.welcome(clientID: clientID))
+        } else {
+            connection.send(ServerMessage.error("无效的客户端ID: 须为 1–64 个字母、数字、下划线、连字符或点"))
+            connection.close(.policyViolation, reason: "invalid client id")
+        }
+        return nil
+    }
+
+    func receive(_ message: InboundMessage, on connection: WebSocketConnection) -> EventLoopFuture<Void>? {
+        guard case .text(let text) = message else { return nil }
+        connection.send(ServerMessage.echo(clientID: clientID, original: text, timestamp: WireTime.unixMillis()))
+        return nil
+    }
 
     static func isValidClientID(_ id: String) -> Bool {
         (1...64).contains(id.utf8.count)
@@ -94,6 +88,19 @@ struct WebSocketRoutes {
                 (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                     || byte == 0x5F || byte == 0x2D || byte == 0x2E
             }
+    }
+}
+
+/// `/ws/conformance`: echoes every message as it came, text or binary, for the Autobahn fuzzing client.
+final class ConformanceEchoSession: WebSocketSession, @unchecked Sendable {
+    func start(on connection: WebSocketConnection) -> EventLoopFuture<Void>? { nil }
+
+    func receive(_ message: InboundMessage, on connection: WebSocketConnection) -> EventLoopFuture<Void>? {
+        switch message {
+        case .text(let text): connection.send(text: text)
+        case .binary(let buffer): connection.send(binary: buffer)
+        }
+        return nil
     }
 }
 
