@@ -74,6 +74,19 @@ import Testing
         }
     }
 
+    @Test func anIdleSubscriberCostsTheServerUnder12KiB() async throws {
+        // `bench ws --mode hold` runs its own server process and reads its RSS before and after 2,000 subscribers
+        // are connected and told `connection`. Served from a Swift task per connection (HummingbirdWebSocket) each
+        // took ~29 KiB, the task's stack most of it; as a channel handler ~6 KiB.
+        let run = try await CLI.run(["bench", "ws", "--mode", "hold", "--connections", "2000"], timeout: .seconds(120))
+        #expect(run.status == 0, "\(run.output)")
+        let figures = try #require(BenchLine(run.output, "ws_hold"), "no bench=ws_hold line in:\n\(run.output)")
+        #expect(figures["failed"] == "0" && figures["open"] == "2000", "\(run.output)")
+        #expect(figures["server_connections_after_close"] == "0", "\(run.output)")
+        let perConnection = try #require(figures["rss_per_conn_kib"].flatMap(Double.init), "\(run.output)")
+        #expect(perConnection < 12, "\(perConnection) KiB per idle subscriber")
+    }
+
     @Test func connectionsOpenedAndClosedRoundAfterRoundLeaveTheServersMemoryFlat() async throws {
         // `bench ws --mode churn` runs its own server process, so the RSS it reads is the server's alone: 12 rounds of
         // 1,000 connections (half subscribe to a task, half echo a message), each closed by the client; after every

@@ -53,6 +53,24 @@ import Testing
         }
     }
 
+    @Test func answersComeInTheOrderOfTheQuestionsWhenSomeNeedTheStore() async throws {
+        try await withLiveServer { server in
+            let (_, upload) = try await server.upload(Data(Samples.purchase.utf8), filename: "c.txt")
+            let taskID = try #require(upload["task_id"]?.int)
+            try await server.webSocket("/ws/review/\(taskID)") { ws in
+                // Sent before the connection is even confirmed: they wait for the join, then for each status read.
+                for question in [#"{"type":"ping","n":1}"#, #"{"type":"get_status"}"#, #"{"type":"ping","n":2}"#,
+                                 #"{"type":"status_request"}"#, #"{"type":"heartbeat","n":3}"#] {
+                    try await ws.send(question)
+                }
+                #expect(try await ws.receive()["type"] == "connection")
+                var answers: [String] = []
+                for _ in 0..<5 { answers.append(try await ws.receive()["type"]?.stringValue ?? "?") }
+                #expect(answers == ["pong", "status", "pong", "status", "heartbeat_ack"])
+            }
+        }
+    }
+
     @Test func twoSubscribersEachSeeTheWholeReviewInOrder() async throws {
         try await withLiveServer { server in
             let taskID = try await server.readyTask()

@@ -84,3 +84,21 @@ import Testing
         }
     }
 }
+
+/// permessage-deflate (RFC 7692) with a client that offers it as browsers do (Python's websockets).
+@Suite(.timeLimit(.minutes(2))) struct CompressionTests {
+    @Test(arguments: [false, true])
+    func anOfferOfPermessageDeflateIsTakenLongMessagesTravelCompressedAndInflatingIsCapped(serverNoContextTakeover: Bool) async throws {
+        try await withLiveServer { server in
+            let (status, printed) = try await PythonEnvironment.run(
+                try PythonEnvironment.interpreter(), script: "Tests/GuideClients/ws_deflate.py",
+                arguments: ["ws://127.0.0.1:\(server.port)/ws/test/deflate"] + (serverNoContextTakeover ? ["server_no_context_takeover"] : []))
+            #expect(status == 0, "\(printed)")
+            let outcome = try #require(JSONValue.parse(printed), "\(printed)")
+            #expect(outcome["extension"] == .string(serverNoContextTakeover ? "permessage-deflate; server_no_context_takeover" : "permessage-deflate"))
+            #expect(outcome["echoes"] == .array([.bool(true), .bool(true)]), "the client's compressed messages come back whole")
+            #expect(outcome["compressed_frames"] == .integer(2), "each long echo goes out compressed")
+            #expect(outcome["inflated_close"] == .integer(1009), "a message over 64 KiB once inflated closes with 1009")
+        }
+    }
+}

@@ -58,11 +58,7 @@ struct MessageAssembler {
     ) throws(ProtocolViolation) -> InboundMessage {
         var payload = payload
         if compressed, let deflate {
-            do {
-                payload = try deflate.inflate(payload, maxSize: maxSize)
-            } catch {
-                throw ProtocolViolation(code: payload.readableBytes < maxSize ? .protocolError : .messageTooLarge)
-            }
+            payload = try deflate.inflate(payload, maxSize: maxSize)
         }
         guard opcode == .text else { return .binary(payload) }
         guard let text = try? payload.readUTF8ValidatedString(length: payload.readableBytes) else {

@@ -81,16 +81,23 @@ final class PerMessageDeflate {
         self.agreement = agreement
     }
 
-    /// The message a compressed message's payload stands for, at most `maxSize` bytes.
-    func inflate(_ payload: ByteBuffer, maxSize: Int) throws -> ByteBuffer {
-        // The client may have compressed with any window up to 15 bits; inflating with 15 reads them all.
-        let inflater = try inflater ?? ZlibDecompressor(algorithm: .deflate, windowSize: 15)
-        self.inflater = inflater
-        var payload = payload
-        payload.writeBytes(Self.syncFlushTrailer)
-        let message = try payload.decompressStream(with: inflater, maxSize: maxSize)
-        if agreement.clientNoContextTakeover { try inflater.reset() }
-        return message
+    /// The message a compressed message's payload stands for: over `maxSize` bytes it is refused with 1009, and
+    /// data that does not inflate with 1007.
+    func inflate(_ payload: ByteBuffer, maxSize: Int) throws(ProtocolViolation) -> ByteBuffer {
+        do {
+            // The client may have compressed with any window up to 15 bits; inflating with 15 reads them all.
+            let inflater = try inflater ?? ZlibDecompressor(algorithm: .deflate, windowSize: 15)
+            self.inflater = inflater
+            var payload = payload
+            payload.writeBytes(Self.syncFlushTrailer)
+            let message = try payload.decompressStream(with: inflater, maxSize: maxSize)
+            if agreement.clientNoContextTakeover { try inflater.reset() }
+            return message
+        } catch let error as CompressNIOError where error == .bufferOverflow {
+            throw ProtocolViolation(code: .messageTooLarge)
+        } catch {
+            throw ProtocolViolation(code: .dataInconsistentWithMessage)
+        }
     }
 
     /// The payload of `message` compressed, or nil when it goes out as it is: too short to gain, or the client
