@@ -110,25 +110,14 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
     func run() async throws {
         // Every WebSocket holds a file descriptor: take all the process may have.
         let descriptors = FileDescriptorLimit.raiseToHardLimit()
-        let (app, connections) = try await buildServer(self)
+        let app = try await buildApplication(self)
         if descriptors < maxConnections + 256 {
             app.logger.warning("open-file limit \(descriptors) is below --max-connections \(maxConnections); raise ulimit -Hn")
         }
-        // On SIGINT/SIGTERM, first tell every WebSocket client the server is going away (1001), then stop
-        // gracefully; running reviews are handed back and resume at the next start.
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: app.logger))
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
-        try await withThrowingDiscardingTaskGroup { tasks in
-            tasks.addTask {
-                for await _ in signals {
-                    await connections.closeAll()
-                    await group.triggerGracefulShutdown()
-                    return
-                }
-            }
-            try await group.run()
-            tasks.cancelAll()
-        }
+        // On SIGINT/SIGTERM stop gracefully: every WebSocket client is told 1001 (going away), and running reviews
+        // are handed back and resume at the next start.
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger))
+        try await group.run()
     }
 }
 

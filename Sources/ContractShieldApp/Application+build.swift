@@ -12,15 +12,8 @@ import ServiceLifecycle
 import Storage
 
 /// Builds the whole server from its arguments; `contractshield serve` and the tests call this same function.
+/// When it shuts down gracefully, every WebSocket client is told 1001 (going away) before the server stops.
 public func buildApplication(_ arguments: some AppArguments) async throws -> some ApplicationProtocol {
-    try await buildServer(arguments).application
-}
-
-/// The application and its open WebSocket connections, which `contractshield serve` closes with 1001 before
-/// it stops the server.
-public func buildServer(_ arguments: some AppArguments) async throws
-    -> (application: some ApplicationProtocol, connections: ConnectionRegistry)
-{
     var logger = Logger(label: "contractshield")
     logger.logLevel = arguments.logLevel
 
@@ -112,7 +105,7 @@ public func buildServer(_ arguments: some AppArguments) async throws
         services: [StoreLifecycle(store: store), jobs, ReportCacheSweeper(cache: reports)]
             + (clusterFeed.map { [ClusterFeedService(feed: $0)] } ?? []),
         logger: logger)
-    return (application, connections)
+    return application
 }
 
 /// Closes the store after everything that uses it has stopped (services stop in reverse order).

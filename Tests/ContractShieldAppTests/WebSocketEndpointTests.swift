@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdWSClient
+import Logging
 import Realtime
 import Testing
 
@@ -71,6 +72,26 @@ import Testing
             #expect(session.messages.first?["message"]?.stringValue?.hasPrefix("无效的客户端ID") == true)
             #expect(session.closeCode == 1008)
         }
+    }
+
+    @Test func aServerShuttingDownTellsItsConnectedClients1001() async throws {
+        let client = Box<Task<WebSocketCloseFrame?, any Error>?>(nil)
+        try await withLiveServer { server in
+            let (greeted, greeting) = AsyncStream<Void>.makeStream()
+            await client.set(Task {
+                try await WebSocketClient.connect(url: "ws://127.0.0.1:\(server.port)/ws/health", logger: Logger(label: "test-ws")) { inbound, _, _ in
+                    var messages = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
+                    _ = try await messages.next()
+                    greeting.yield()
+                    while try await messages.next() != nil {}
+                }
+            })
+            for await _ in greeted { break }
+            // Returning stops the server gracefully, with this client still connected.
+        }
+        let close = try await #require(await client.value).value
+        #expect(close?.closeCode == .goingAway)
+        #expect(close?.reason == "server shutting down")
     }
 
     @Test func oversizedFramesCloseWithMessageTooBig() async throws {

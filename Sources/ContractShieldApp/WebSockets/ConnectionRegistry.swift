@@ -1,12 +1,10 @@
 import Synchronization
 
 /// Counts open WebSocket connections, in all and per client address, to refuse new ones beyond the caps.
-public final class ConnectionRegistry: Sendable {
+final class ConnectionRegistry: Sendable {
     let maxConnections: Int
     let maxPerAddress: Int
     private let state = Mutex<(total: Int, byAddress: [String: Int])>((0, [:]))
-    /// How to close each open connection, so shutdown can say 1001 (going away) to every client first.
-    private let closers = Mutex<[ObjectIdentifier: @Sendable () async -> Void]>([:])
 
     init(maxConnections: Int, maxPerAddress: Int) {
         self.maxConnections = maxConnections
@@ -32,22 +30,6 @@ public final class ConnectionRegistry: Sendable {
 
     var openConnections: Int { state.withLock { $0.total } }
 
-    /// Closes every open connection with 1001 and waits until each close frame is written.
-    public func closeAll() async {
-        let all = closers.withLock { Array($0.values) }
-        await withTaskGroup(of: Void.self) { group in
-            for close in all { group.addTask { await close() } }
-        }
-    }
-
-    fileprivate func register(_ slot: ConnectionSlot, closer: @escaping @Sendable () async -> Void) {
-        closers.withLock { $0[ObjectIdentifier(slot)] = closer }
-    }
-
-    fileprivate func unregister(_ slot: ConnectionSlot) {
-        closers.withLock { $0[ObjectIdentifier(slot)] = nil }
-    }
-
     fileprivate func release(_ address: String) {
         state.withLock { state in
             state.total -= 1
@@ -68,14 +50,8 @@ final class ConnectionSlot: Sendable {
         self.address = address
     }
 
-    /// Lets `ConnectionRegistry.closeAll` close this connection at shutdown.
-    func onShutdown(_ close: @escaping @Sendable () async -> Void) {
-        registry.register(self, closer: close)
-    }
-
     func release() {
         if !released.exchange(true, ordering: .relaxed) {
-            registry.unregister(self)
             registry.release(address)
         }
     }

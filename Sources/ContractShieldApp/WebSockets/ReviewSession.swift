@@ -39,7 +39,7 @@ final class ReviewSession: WebSocketSession, @unchecked Sendable {
             connection.close(.invalidTaskID, reason: "invalid task id")
             return nil
         }
-        var since: Int64?
+        let since: Int64?
         if let rawSince {
             guard let value = Int64(rawSince), value >= 0 else {
                 connection.send(ServerMessage.error("无效的since参数: \(rawSince)"))
@@ -47,6 +47,8 @@ final class ReviewSession: WebSocketSession, @unchecked Sendable {
                 return nil
             }
             since = value
+        } else {
+            since = nil
         }
         let (store, owner) = (store, owner)
         let found = connection.eventLoop.makeFutureWithTask {

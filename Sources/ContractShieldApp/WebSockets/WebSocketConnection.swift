@@ -27,6 +27,7 @@ protocol WebSocketSession: AnyObject {
 /// - stops reading the socket while the session answers from storage or the client does not read what it is sent;
 /// - writes every frame of one read burst with one flush; progress frames, encoded once for all subscribers, go
 ///   below the frame encoder as they are;
+/// - says 1001 when the server shuts down gracefully (and waits for its connections to close);
 /// - counts messages in and out, and runs its `cleanup` (slot, gauge, subscription) once, however it ends.
 /// Its state is only touched on its event loop, hence `@unchecked Sendable`.
 final class WebSocketConnection: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
@@ -116,7 +117,6 @@ final class WebSocketConnection: ChannelDuplexHandler, RemovableChannelHandler, 
             meter.connections.decrement()
             slot?.release()
         }
-        slot?.onShutdown { [weak self] in await self?.shutDown() }
     }
 
     // MARK: what sessions use
@@ -148,16 +148,14 @@ final class WebSocketConnection: ChannelDuplexHandler, RemovableChannelHandler, 
     /// Sends a close frame behind whatever is queued and leaves the socket to the client, which closes it once it
     /// has read that far (or after `closeGrace`). Closing the socket at once would not do: with the client's unread
     /// frames still in the server's receive buffer the kernel resets the connection, and the client loses what it
-    /// has not read yet, the close frame included. Returns when the close frame is written.
-    @discardableResult
-    func close(_ code: WebSocketErrorCode, reason: String) -> EventLoopFuture<Void> {
-        guard phase == .open, let context else { return eventLoop.makeSucceededVoidFuture() }
+    /// has not read yet, the close frame included.
+    func close(_ code: WebSocketErrorCode, reason: String) {
+        guard phase == .open, let context else { return }
         phase = .closing
         stopTimers()
-        let written = writeClose(code, reason: reason, context: context)
+        writeClose(code, reason: reason, context: context)
         let channel = context.channel
         eventLoop.scheduleTask(in: TimeAmount(timing.closeGrace)) { channel.close(promise: nil) }
-        return written
     }
 
     // MARK: ChannelHandler
@@ -244,6 +242,14 @@ final class WebSocketConnection: ChannelDuplexHandler, RemovableChannelHandler, 
         context.fireChannelInactive()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The server is shutting down gracefully and waits for its connections to close: say 1001 (going away).
+        if event is ChannelShouldQuiesceEvent {
+            close(.goingAway, reason: "server shutting down")
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Framing errors were answered (1002, 1009) by NIO's WebSocketProtocolErrorHandler, which closes the channel.
         phase = .closing
@@ -313,6 +319,7 @@ final class WebSocketConnection: ChannelDuplexHandler, RemovableChannelHandler, 
         }
     }
 
+    @discardableResult
     private func writeClose(_ code: WebSocketErrorCode, reason: String, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
         var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         payload.write(webSocketErrorCode: code)
@@ -329,11 +336,6 @@ final class WebSocketConnection: ChannelDuplexHandler, RemovableChannelHandler, 
         stopTimers()
         let channel = context.channel
         writeClose(code, reason: "", context: context).whenComplete { _ in channel.close(promise: nil) }
-    }
-
-    /// Says 1001 (going away) when the server shuts down.
-    private func shutDown() async {
-        try? await eventLoop.flatSubmit { self.close(.goingAway, reason: "server shutting down") }.get()
     }
 
     private func end() {
