@@ -28,8 +28,6 @@ final class ConnectionRegistry: Sendable {
         return ConnectionSlot(registry: self, address: address)
     }
 
-    var openConnections: Int { state.withLock { $0.total } }
-
     fileprivate func release(_ address: String) {
         state.withLock { state in
             state.total -= 1

@@ -76,23 +76,19 @@ final class ReviewSession: WebSocketSession, @unchecked Sendable {
     }
 
     func receive(_ message: InboundMessage, on connection: WebSocketConnection) -> EventLoopFuture<Void>? {
-        guard case .text(let text) = message, let taskID else { return nil }
-        switch ClientMessage(text: text) {
-        case .invalidJSON:
-            connection.send(ServerMessage.invalidJSON)
-        case .malformed(let reason):
-            connection.send(ServerMessage.malformed(reason))
-        case .object(.string("ping")?, let body):
-            connection.send(ServerMessage.reply("pong", echoing: body))
-        case .object(.string("heartbeat")?, let body):
-            connection.send(ServerMessage.reply("heartbeat_ack", echoing: body))
-        case .object(.string("get_status")?, _), .object(.string("status_request")?, _):
+        guard let taskID, let request = connection.request(in: message) else { return nil }
+        switch request.type {
+        case .string("ping")?:
+            connection.send(ServerMessage.reply("pong", echoing: request.body))
+        case .string("heartbeat")?:
+            connection.send(ServerMessage.reply("heartbeat_ack", echoing: request.body))
+        case .string("get_status")?, .string("status_request")?:
             let store = store
             return connection.eventLoop.makeFutureWithTask { try await store.task(id: taskID) }.map { task in
                 connection.send(task.map(TaskPresenter.statusMessage) ?? ServerMessage.error("任务 \(taskID) 不存在"))
             }
-        case .object(let type, _):
-            connection.send(ServerMessage.unknownType(type, supported: Self.supportedTypes))
+        default:
+            connection.send(ServerMessage.unknownType(request.type, supported: Self.supportedTypes))
         }
         return nil
     }

@@ -43,16 +43,12 @@ final class HealthSession: WebSocketSession, @unchecked Sendable {
     }
 
     func receive(_ message: InboundMessage, on connection: WebSocketConnection) -> EventLoopFuture<Void>? {
-        guard case .text(let text) = message else { return nil }
-        switch ClientMessage(text: text) {
-        case .invalidJSON:
-            connection.send(ServerMessage.invalidJSON)
-        case .malformed(let reason):
-            connection.send(ServerMessage.malformed(reason))
-        case .object(.string("ping")?, let body):
-            connection.send(ServerMessage.reply("pong", echoing: body, serverTime: WireTime.unixMillis()))
-        case .object(let type, _):
-            connection.send(ServerMessage.unknownType(type, supported: ["ping"]))
+        guard let request = connection.request(in: message) else { return nil }
+        switch request.type {
+        case .string("ping")?:
+            connection.send(ServerMessage.reply("pong", echoing: request.body, serverTime: WireTime.unixMillis()))
+        default:
+            connection.send(ServerMessage.unknownType(request.type, supported: ["ping"]))
         }
         return nil
     }
@@ -99,6 +95,23 @@ final class ConformanceEchoSession: WebSocketSession, @unchecked Sendable {
         switch message {
         case .text(let text): connection.send(text: text)
         case .binary(let buffer): connection.send(binary: buffer)
+        }
+        return nil
+    }
+}
+
+extension WebSocketConnection {
+    /// The JSON object a text message carries, by its `type`; nil when the message is no such object, which the
+    /// client is told (`无效的JSON格式`, or what breaks its type's schema).
+    func request(in message: InboundMessage) -> (type: JSONValue?, body: JSONValue)? {
+        guard case .text(let text) = message else { return nil }
+        switch ClientMessage(text: text) {
+        case .invalidJSON:
+            send(ServerMessage.invalidJSON)
+        case .malformed(let reason):
+            send(ServerMessage.malformed(reason))
+        case .object(let type, let body):
+            return (type, body)
         }
         return nil
     }
