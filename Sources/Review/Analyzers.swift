@@ -367,6 +367,14 @@ struct Analyzers {
         sentence.contains(["日", "天"]) && Self.perDay.firstMatch(in: sentence.searchable) != nil
     }
 
+    /// "每中断一小时", "按小时", "1%/小时": a rate charged per hour of downtime or delay.
+    private static let perHour = CompiledRegex(fixed:
+        "(?:每|按)(?:中断|停机|宕机|故障|逾期|延迟|迟延|延误|超时)?(?:一|1)?(?:个)?小时|[/／]小时")
+
+    private func isHourly(_ sentence: Sentence) -> Bool {
+        sentence.contains(["小时"]) && Self.perHour.firstMatch(in: sentence.searchable) != nil
+    }
+
     /// "双倍返还", "三倍", "1.5倍": a penalty as a multiple of some sum.
     private static let multiple = CompiledRegex(fixed: "([0-9]+(?:\\.[0-9]+)?|[一二两三四五六七八九十]|双)倍")
     /// Multiples the law itself sets or that are no penalty (双倍返还定金, 双倍工资, 经济补偿的二倍, interest at 1.5倍 of
@@ -418,11 +426,18 @@ struct Analyzers {
     }
 
     private func dailyRate(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚金"]), isDaily(sentence),
-              let rate = nonCapRates(sentence).first, rate.value > settings.dailyRateLimit else { return [] }
-        let yearly = rate.value * 365
+        guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚金"]) else { return [] }
+        if isDaily(sentence) {
+            guard let rate = nonCapRates(sentence).first, rate.value > settings.dailyRateLimit else { return [] }
+            let yearly = rate.value * 365
+            return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
+                                detail: "按日\(Self.percent(rate.value))计算，折合年化约\(Self.percent(yearly))，远高于市场水平（一年期LPR \(Self.number(settings.lprOneYearPercent))%的四倍为\(Self.percent(settings.interestCap))）")]
+        }
+        // Charged by the hour, a rate adds up 24 times a day: "每中断一小时按当月服务费的20%".
+        guard isHourly(sentence), let rate = nonCapRates(sentence).first, rate.value * 24 > settings.dailyRateLimit
+        else { return [] }
         return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
-                            detail: "按日\(Self.percent(rate.value))计算，折合年化约\(Self.percent(yearly))，远高于市场水平（一年期LPR \(Self.number(settings.lprOneYearPercent))%的四倍为\(Self.percent(settings.interestCap))）")]
+                            detail: "按小时\(Self.percent(rate.value))计算，持续一日即达\(Self.percent(rate.value * 24))")]
     }
 
     private func depositRatio(_ sentence: Sentence) -> [AnalyzerHit] {
@@ -497,12 +512,16 @@ struct Analyzers {
     /// Words for the whole of a party's liability ("全部责任以一万元为上限"), besides 赔偿.
     private static let wholeLiability = ["赔偿", "全部责任", "责任总额", "累计责任", "责任上限", "总责任", "一切责任"]
 
+    /// "违约金及赔偿责任总额以五万元为上限": one ceiling over penalties and damages together is a cap on liability.
+    private static let penaltyAndDamages = ["违约金及赔偿", "违约金和赔偿", "违约金与赔偿", "违约金、赔偿", "违约金及损害赔偿",
+                                            "违约金或赔偿"]
+
     /// "乙方累计赔偿责任不超过人民币一万元", "赔偿以合同总价的5%为限": a ceiling on damages far below the price. Caps
-    /// on 违约金 are not this: they limit a penalty, not the compensation of a loss. A cap stated as a share ("年度许可费的
+    /// on 违约金 alone are not this: they limit a penalty, not the compensation of a loss. A cap stated as a share ("年度许可费的
     /// 10%") needs no price; a cap stated as an amount is compared with the price.
     private func liabilityCap(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(Self.wholeLiability), sentence.contains(Self.capWords),
-              !sentence.contains(["违约金", "滞纳金"]) else { return [] }
+              !sentence.contains(["违约金", "滞纳金"]) || sentence.contains(Self.penaltyAndDamages) else { return [] }
         if let rate = Quantities.rates(in: sentence.searchable).first {
             guard rate.value < settings.liabilityCapRatio else { return [] }
             return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
@@ -723,9 +742,10 @@ struct Analyzers {
     /// "到货当日完成检验", "即时组织卸车验收": inspection with no time at all ("验收合格当日起" is not one).
     private static let onTheSpot = CompiledRegex(fixed: "(?:当场|当日|当天|即时|当面)[^。；，,\\n]{0,8}(?:验收|检验|验货|清点|提出)")
 
-    /// The party is the one inspecting: "乙方送货至甲方食堂，由甲方当场验收" burdens 甲方, not the seller.
+    /// The party is the one inspecting: "乙方送货至甲方食堂，由甲方当场验收" burdens 甲方, not the seller. Checking a
+    /// statement counts too: "收到对账单后一个工作日内核对反馈，逾期视为确认".
     private func shortInspection(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["验收", "检验", "异议", "验货"]) else { return [] }
+        guard sentence.contains(["验收", "检验", "异议", "验货", "核对"]) else { return [] }
         let searchable = sentence.searchable
         if sentence.contains(["当场", "当日", "当天", "即时", "当面"]), let spot = Self.onTheSpot.firstMatch(in: searchable) {
             return [AnalyzerHit(range: sentence.range, party: party(actingAt: searchable.documentRange(spot.range).lowerBound, in: sentence),
