@@ -561,19 +561,27 @@ struct Analyzers {
                                             "完成后", "结束", "结业", "竣工", "完工"]
 
     private func prepayment(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["支付", "付清", "付款", "预付", "汇入", "转入", "汇至", "付至"]),
-              sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"]),
-              !sentence.contains(Self.afterPerformance), !Self.mentionsArrival(sentence)
+        guard sentence.contains(["支付", "付清", "付款", "预付", "汇入", "转入", "汇至", "付至"]) else { return [] }
+        let onSigning = sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"])
+        let beforeDelivery = sentence.contains(Self.beforeDelivery)
+        guard onSigning || beforeDelivery, !sentence.contains(Self.afterPerformance), !Self.mentionsArrival(sentence)
         else { return [] }
         let full = sentence.contains(["全额", "全款", "一次性支付合同总价", "付清"])
             || (sentence.contains(["全部"]) && Self.wholePrice.firstMatch(in: sentence.searchable) != nil)
         let share = nonCapRates(sentence).max { $0.value < $1.value }
         guard full || (share?.value ?? 0) >= 0.5 else { return [] }
-        // The payer is the party acting at the share ("收到乙方开具的发票后，甲方支付60%"), not the first one named.
-        let payer = share.map { party(actingAt: $0.range.lowerBound, in: sentence) } ?? firstParty(in: sentence)
+        // The payer is the party acting at the share ("收到乙方开具的发票后，甲方支付60%") or at the payment ("乙方发货前，
+        // 甲方应付清全部货款"), not the first one named.
+        let paidAt = ["付清", "支付", "付款", "预付"].compactMap { sentence.offsets(of: $0).first }.min()
+        let payer = share.map { party(actingAt: $0.range.lowerBound, in: sentence) }
+            ?? paidAt.map { party(actingAt: $0, in: sentence) } ?? firstParty(in: sentence)
+        let when = onSigning ? "签约后" : "交付前"
         return [AnalyzerHit(range: sentence.range, party: payer,
-                            detail: full ? "签约后即须付清全部价款" : "签约后即须预付\(Self.percent(share?.value ?? 0))的价款")]
+                            detail: full ? "\(when)即须付清全部价款" : "\(when)即须预付\(Self.percent(share?.value ?? 0))的价款")]
     }
+
+    /// "发货前付清至95%": paid before the goods leave, as good as on signing.
+    private static let beforeDelivery = ["发货前", "交货前", "发运前", "出厂前", "装运前", "提货前", "交付前"]
 
     /// "到货后付款" ties payment to arrival; "收到货款后发货" does not (到货 there is part of 收到 + 货款).
     private static func mentionsArrival(_ sentence: Sentence) -> Bool {

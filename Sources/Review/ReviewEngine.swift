@@ -175,14 +175,22 @@ private struct ReviewSession {
                 guard rule.trigger.any.allSatisfy({ gatePasses($0, range, bloom) }) else { continue }
                 if rule.trigger.any.contains(where: { firstMatch($0, in: searchable) == nil }) { continue }
                 if sentences == nil { sentences = Analyzers.sentences(of: text, in: range) }
-                let hits = analyzers.hits(analyzer, in: range, sentences: sentences ?? [])
-                evidence = hits.first { hit in
+                let hits = analyzers.hits(analyzer, in: range, sentences: sentences ?? []).filter { hit in
                     guard let burdens = rule.trigger.burdens else { return true }
                     guard let party = hit.party else { return false }
                     let side = sides.side(of: party)
                     // A duty on "either side" burdens the reviewer, never only the counterparty.
                     return side == burdens || (side == .either && burdens == .reviewer)
-                }.map { ($0.range, $0.detail) }
+                }
+                // Like a regex rule, an analyzer that finds the problem in two sentences of a clause ("签约后支付70%；
+                // 发货前付清至95%") quotes both, as long as they stay within a quote's length; the first one explains.
+                evidence = hits.first.map { first in
+                    let quoted = hits.dropFirst().reduce(first.range) { quoted, hit in
+                        let joined = min(quoted.lowerBound, hit.range.lowerBound)..<max(quoted.upperBound, hit.range.upperBound)
+                        return joined.count <= Quote.maximumLength ? joined : quoted
+                    }
+                    return (quoted, first.detail)
+                }
             } else {
                 evidence = regexEvidence(rule, searchable: searchable, range: range, bloom: bloom).map { ($0, "") }
             }

@@ -108,6 +108,17 @@ import Testing
         #expect(await !review(text, .purchase, .seller).findings.contains { $0.ruleID == "prepayment-full" })
     }
 
+    @Test func anAnalyzerFindingTheProblemInTwoSentencesOfAClauseQuotesBoth() async {
+        let text = contract(.purchase, "本合同生效后五日内，甲方支付合同总价的70%作为预付款；乙方发货前，甲方应付清至合同总价的95%。")
+        let findings = await review(text, .purchase, .buyer).findings.filter { $0.ruleID == "prepayment-full" }
+        #expect(findings.count == 1)
+        #expect(findings.first?.clauseText == "本合同生效后五日内，甲方支付合同总价的70%作为预付款；乙方发货前，甲方应付清至合同总价的95%。")
+        let beforeShipment = contract(.purchase, "乙方发货前，甲方应付清全部货款。")
+        #expect(await review(beforeShipment, .purchase, .buyer).findings.contains {
+            $0.ruleID == "prepayment-full" && $0.summary.contains("交付前即须付清全部价款")
+        })
+    }
+
     @Test func aTrailingNoteInAHeaderNameIsNoMismatch() async {
         let text = "借款协议\n出借人（甲方）：张三\n借款人（乙方）：李四（张三之表弟）\n第一条 借款\n甲方出借一万元。\n甲方（签字）：张三\n乙方（签字）：李四"
         #expect(await !review(text, .loan, .borrower).findings.contains { $0.ruleID == "party-name-mismatch" })
