@@ -261,10 +261,15 @@ final class Rule: Sendable {
     /// Where the rule was defined, for messages.
     let origin: String
     let examples: RuleExamples?
+    /// The same clause read for the side that wrote it, when it is unlawful and so a liability of that side's own
+    /// (an employer's contract waiving social insurance): the rule matches as for its protected role, the finding
+    /// speaks to this role.
+    let drafter: DrafterView?
 
     init(id: String, types: Set<ContractType>?, protects: Set<Role>?, scope: Scope, level: RiskLevel, category: String,
          title: String, summary: String, analysis: String, suggestion: String, statutes: [StatuteCitation],
-         concern: String, trigger: Trigger, enabled: Bool, origin: String, examples: RuleExamples?) {
+         concern: String, trigger: Trigger, enabled: Bool, origin: String, examples: RuleExamples?,
+         drafter: DrafterView?) {
         self.id = id
         self.types = types
         self.protects = protects
@@ -281,18 +286,34 @@ final class Rule: Sendable {
         self.enabled = enabled
         self.origin = origin
         self.examples = examples
+        self.drafter = drafter
     }
 
     /// The same rule switched on or off, for playbooks that only set `enabled`.
     func with(enabled: Bool) -> Rule {
         Rule(id: id, types: types, protects: protects, scope: scope, level: level, category: category, title: title,
              summary: summary, analysis: analysis, suggestion: suggestion, statutes: statutes, concern: concern,
-             trigger: trigger, enabled: enabled, origin: origin, examples: examples)
+             trigger: trigger, enabled: enabled, origin: origin, examples: examples, drafter: drafter)
     }
 
     func applies(to type: ContractType, role: Role) -> Bool {
         enabled && (types?.contains(type) ?? true) && (protects?.contains(role) ?? true)
     }
+
+    /// Whether a review for `role` reads this rule from the drafter's side.
+    func appliesToDrafter(of type: ContractType, role: Role) -> Bool {
+        enabled && (types?.contains(type) ?? true) && drafter?.role == role
+    }
+}
+
+/// A rule's texts for the side that drafted the clause it flags, and that side's level of risk.
+struct DrafterView: Sendable {
+    let role: Role
+    let level: RiskLevel
+    let title: String
+    let summary: String
+    let analysis: String
+    let suggestion: String
 }
 
 /// The built-in catalog plus any playbook, with statute references resolved.
@@ -396,7 +417,7 @@ struct Catalog: Sendable {
     private static let ruleKeys: Set<String> = [
         "id", "types", "protects", "scope", "level", "category", "title", "summary", "analysis", "suggestion",
         "statutes", "concern", "any", "all", "unless", "unless_clause", "unless_document", "all_document", "missing", "analyzer",
-        "burdens", "enabled", "examples",
+        "burdens", "enabled", "examples", "drafter",
     ]
 
     private func readRule(_ node: Node, reader: inout NodeReader) throws -> Rule {
@@ -497,7 +518,29 @@ struct Catalog: Sendable {
             suggestion: try reader.requiredString(fields, "suggestion", in: node),
             statutes: citations, concern: fields["concern"]?.scalar?.string ?? id, trigger: trigger,
             enabled: fields["enabled"]?.bool ?? true, origin: "\(reader.file):\(node.mark?.line ?? 0)",
-            examples: try fields["examples"].map { try readExamples($0, types: types, protects: protects, reader: reader) })
+            examples: try fields["examples"].map { try readExamples($0, types: types, protects: protects, reader: reader) },
+            drafter: try fields["drafter"].map { try readDrafter($0, level: level, types: types, protects: protects, reader: reader) })
+    }
+
+    private func readDrafter(_ node: Node, level: RiskLevel, types: Set<ContractType>?, protects: Set<Role>?,
+                             reader: NodeReader) throws -> DrafterView {
+        let fields = try reader.mapping(node, allowed: ["role", "level", "title", "summary", "analysis", "suggestion"])
+        guard let role = fields["role"]?.scalar.flatMap({ Role(alias: $0.string) }),
+              types?.contains(where: { $0.roles.contains(role) }) ?? true, !(protects?.contains(role) ?? true) else {
+            throw reader.error(fields["role"] ?? node, "drafter 的角色必须属于本规则的合同类型，且不在 protects 之内")
+        }
+        var drafterLevel = level
+        if let value = fields["level"] {
+            guard let parsed = value.scalar.flatMap({ RiskLevel(rawValue: $0.string.uppercased()) }) else {
+                throw reader.error(value, "level 必须是 HIGH、MEDIUM 或 LOW")
+            }
+            drafterLevel = parsed
+        }
+        return DrafterView(
+            role: role, level: drafterLevel, title: try reader.requiredString(fields, "title", in: node),
+            summary: try reader.requiredString(fields, "summary", in: node),
+            analysis: try reader.requiredString(fields, "analysis", in: node),
+            suggestion: try reader.requiredString(fields, "suggestion", in: node))
     }
 
     private func readExamples(_ node: Node, types: Set<ContractType>?, protects: Set<Role>?, reader: NodeReader) throws

@@ -267,4 +267,17 @@ struct PartySides: Sendable, Hashable {
     let reviewerName: String
     /// The counterparty's designation for texts.
     let counterpartyName: String
+
+    /// The same parties seen from the other side: the clause read as the counterparty would read it.
+    var swapped: PartySides {
+        PartySides(reviewerTerms: counterpartyTerms, counterpartyTerms: reviewerTerms,
+                   reviewerName: counterpartyName, counterpartyName: reviewerName)
+    }
+
+    private init(reviewerTerms: [String], counterpartyTerms: [String], reviewerName: String, counterpartyName: String) {
+        self.reviewerTerms = reviewerTerms
+        self.counterpartyTerms = counterpartyTerms
+        self.reviewerName = reviewerName
+        self.counterpartyName = counterpartyName
+    }
 }

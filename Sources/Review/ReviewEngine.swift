@@ -64,24 +64,34 @@ public struct ReviewEngine: Sendable {
             hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"))
         await progress(ReviewProgress(stage: .entities, fraction: 1))
 
-        var session = ReviewSession(
-            text: reviewText, whole: whole, sides: sides, role: role, type: type,
-            rules: catalog.rules.filter { $0.applies(to: type, role: role) }, regexes: catalog.regexes,
-            analyzers: Analyzers(text: reviewText, facts: facts, settings: catalog.settings, sides: sides,
-                                 regexes: catalog.regexes))
+        func session(_ voice: ReviewSession.Voice, sides: PartySides, rules: [Rule]) -> ReviewSession {
+            ReviewSession(
+                text: reviewText, whole: whole, sides: sides, role: role, voice: voice, type: type, rules: rules,
+                regexes: catalog.regexes,
+                analyzers: Analyzers(text: reviewText, facts: facts, settings: catalog.settings, sides: sides,
+                                     regexes: catalog.regexes))
+        }
+        // The reviewer's own risks, and the clauses the reviewer's side wrote that are unlawful for the other side
+        // (read from that side, told to the reviewer).
+        var sessions = [session(.reviewer, sides: sides, rules: catalog.rules.filter { $0.applies(to: type, role: role) })]
+        let drafterRules = catalog.rules.filter { $0.appliesToDrafter(of: type, role: role) }
+        if !drafterRules.isEmpty { sessions.append(session(.drafter, sides: sides.swapped, rules: drafterRules)) }
         var candidates: [Finding] = []
         let step = max(1, clauses.count / 10)
         await progress(ReviewProgress(stage: .analyzing, fraction: 0))
         for (index, entry) in clauses.enumerated() {
-            candidates += session.findings(in: entry.clause, range: entry.range)
+            for view in sessions.indices { candidates += sessions[view].findings(in: entry.clause, range: entry.range) }
             if (index + 1) % step == 0 || index + 1 == clauses.count {
                 await progress(ReviewProgress(stage: .analyzing, fraction: Double(index + 1) / Double(max(1, clauses.count))))
             }
         }
-        candidates += session.documentFindings()
+        for view in sessions.indices { candidates += sessions[view].documentFindings() }
 
         await progress(ReviewProgress(stage: .reporting, fraction: 0))
-        let findings = FindingMerger.merge(candidates, concerns: session.concernByRule, text: reviewText)
+        let concerns = sessions.reduce(into: [String: String]()) { all, session in
+            all.merge(session.concernByRule) { kept, _ in kept }
+        }
+        let findings = FindingMerger.merge(candidates, concerns: concerns, text: reviewText)
         let parties = blocks.map { Party(designation: $0.designation, name: $0.name, role: $0.role, creditCode: $0.creditCode) }
         let report = ReviewReport(
             contractType: type, role: role, parties: parties, clauseCount: clauses.count, findings: findings,
@@ -139,10 +149,14 @@ public struct ReviewEngine: Sendable {
 
 /// The mutable state of one review: regexes compiled for these parties, and document-wide checks done once.
 private struct ReviewSession {
+    /// Whose texts a finding uses: the rule's own, or its drafter view, where `sides` are the reviewer's swapped.
+    enum Voice { case reviewer, drafter }
+
     let text: ReviewText
     let whole: SearchableText
     let sides: PartySides
     let role: Role
+    let voice: Voice
     let type: ContractType
     let rules: [Rule]
     let analyzers: Analyzers
@@ -152,12 +166,13 @@ private struct ReviewSession {
 
     var concernByRule: [String: String] { Dictionary(rules.map { ($0.id, $0.concern) }, uniquingKeysWith: { a, _ in a }) }
 
-    init(text: ReviewText, whole: SearchableText, sides: PartySides, role: Role, type: ContractType, rules: [Rule],
-         regexes: CompiledRegexCache, analyzers: Analyzers) {
+    init(text: ReviewText, whole: SearchableText, sides: PartySides, role: Role, voice: Voice, type: ContractType,
+         rules: [Rule], regexes: CompiledRegexCache, analyzers: Analyzers) {
         self.text = text
         self.whole = whole
         self.sides = sides
         self.role = role
+        self.voice = voice
         self.type = type
         self.rules = rules
         self.regexes = regexes
@@ -263,12 +278,16 @@ private struct ReviewSession {
     }
 
     private func finding(_ rule: Rule, clauseID: String, quote: Range<Int>?, detail: String) -> Finding {
-        let values = ["self": sides.reviewerName, "other": sides.counterpartyName, "role": role.label, "detail": detail]
+        let drafter = voice == .drafter ? rule.drafter : nil
+        // In the drafter's voice the sides are swapped back: {self} is still the reviewer.
+        let (me, them) = drafter == nil ? (sides.reviewerName, sides.counterpartyName) : (sides.counterpartyName, sides.reviewerName)
+        let values = ["self": me, "other": them, "role": role.label, "detail": detail]
         func fill(_ template: String) -> String { Template.fill(template, values) }
         return Finding(
-            id: "", ruleID: rule.id, clauseID: clauseID, title: fill(rule.title), category: rule.category,
-            riskLevel: rule.level, summary: fill(rule.summary), analysis: fill(rule.analysis),
-            suggestion: fill(rule.suggestion), clauseText: quote.map { text.string($0) } ?? "",
+            id: "", ruleID: rule.id, clauseID: clauseID, title: fill(drafter?.title ?? rule.title), category: rule.category,
+            riskLevel: drafter?.level ?? rule.level, summary: fill(drafter?.summary ?? rule.summary),
+            analysis: fill(drafter?.analysis ?? rule.analysis),
+            suggestion: fill(drafter?.suggestion ?? rule.suggestion), clauseText: quote.map { text.string($0) } ?? "",
             span: quote.map { TextSpan(start: $0.lowerBound, end: $0.upperBound) },
             lineNumbers: quote.map { text.lines($0) } ?? [], statutes: rule.statutes)
     }

@@ -119,6 +119,20 @@ import Testing
         })
     }
 
+    @Test func anUnlawfulTermIsTheDraftersRiskToo() async {
+        let text = contract(.employment, "经乙方本人申请，甲方不为乙方缴纳社会保险，每月另行向乙方发放社保补贴六百元。")
+        let employee = await review(text, .employment, .employee).findings.first { $0.ruleID == "social-insurance-waived" }
+        let employer = await review(text, .employment, .employer).findings.first { $0.ruleID == "social-insurance-waived" }
+        #expect(employee?.riskLevel == .medium)
+        #expect(employee?.summary.contains("乙方失去养老、医疗、工伤保障") == true)
+        #expect(employer?.riskLevel == .high)
+        #expect(employer?.summary.contains("甲方仍负有缴纳义务") == true)
+        #expect(employer?.clauseText == employee?.clauseText)
+        // A lawful term is nobody's risk.
+        let lawful = contract(.employment, "甲方依法为乙方缴纳社会保险。")
+        #expect(await !review(lawful, .employment, .employer).findings.contains { $0.ruleID == "social-insurance-waived" })
+    }
+
     @Test func aTrailingNoteInAHeaderNameIsNoMismatch() async {
         let text = "借款协议\n出借人（甲方）：张三\n借款人（乙方）：李四（张三之表弟）\n第一条 借款\n甲方出借一万元。\n甲方（签字）：张三\n乙方（签字）：李四"
         #expect(await !review(text, .loan, .borrower).findings.contains { $0.ruleID == "party-name-mismatch" })

@@ -19,6 +19,16 @@ import Testing
             let findings = await flagged(wording, examples, document: rule.scope == .document)
             #expect(!findings.contains(id), "should not flag: \(wording) → \(findings)")
         }
+        // A rule with a drafter view flags the same wordings for the side that wrote them, in that side's words.
+        if let drafter = rule.drafter {
+            for wording in examples.positive {
+                let text = contract(examples.type, wording, disputeClause: rule.scope != .document)
+                let finding = await review(text, examples.type, drafter.role).findings.first { $0.ruleID == id }
+                #expect(finding?.title == drafter.title,
+                        "drafter should flag: \(wording)")
+                #expect(finding?.riskLevel == drafter.level)
+            }
+        }
     }
 
     private func flagged(_ wording: String, _ examples: RuleExamples, document: Bool) async -> [String] {
