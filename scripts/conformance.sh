@@ -27,10 +27,18 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 "$bin" serve --port "$port" --data-dir "$data" --conformance --log-level error &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 100); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
-    sleep 0.1
+# A debug build on a busy machine (the test suite runs this next to everything else) can take many seconds to
+# listen; driving the cases before it does only collects "connection refused" for each of them.
+listening=false
+for _ in $(seq 1 240); do
+    kill -0 "$server" 2>/dev/null || { echo "conformance: the server exited before listening" >&2; exit 2; }
+    if python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null; then
+        listening=true
+        break
+    fi
+    sleep 0.25
 done
+$listening || { echo "conformance: the server did not listen on port $port within 60 s" >&2; exit 2; }
 
 rm -rf "$reports"
 # kosoku exits 1 when a case did not pass; the summary below decides.
