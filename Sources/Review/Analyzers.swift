@@ -427,17 +427,14 @@ struct Analyzers {
 
     private func dailyRate(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚金"]) else { return [] }
-        if isDaily(sentence) {
-            guard let rate = nonCapRates(sentence).first, rate.value > settings.dailyRateLimit else { return [] }
-            let yearly = rate.value * 365
-            return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
-                                detail: "按日\(Self.percent(rate.value))计算，折合年化约\(Self.percent(yearly))，远高于市场水平（一年期LPR \(Self.number(settings.lprOneYearPercent))%的四倍为\(Self.percent(settings.interestCap))）")]
-        }
         // Charged by the hour, a rate adds up 24 times a day: "每中断一小时按当月服务费的20%".
-        guard isHourly(sentence), let rate = nonCapRates(sentence).first, rate.value * 24 > settings.dailyRateLimit
-        else { return [] }
-        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
-                            detail: "按小时\(Self.percent(rate.value))计算，持续一日即达\(Self.percent(rate.value * 24))")]
+        let hourly = !isDaily(sentence)
+        guard !hourly || isHourly(sentence), let rate = nonCapRates(sentence).first,
+              rate.value * (hourly ? 24 : 1) > settings.dailyRateLimit else { return [] }
+        let detail = hourly
+            ? "按小时\(Self.percent(rate.value))计算，持续一日即达\(Self.percent(rate.value * 24))"
+            : "按日\(Self.percent(rate.value))计算，折合年化约\(Self.percent(rate.value * 365))，远高于市场水平（一年期LPR \(Self.number(settings.lprOneYearPercent))%的四倍为\(Self.percent(settings.interestCap))）"
+        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence), detail: detail)]
     }
 
     private func depositRatio(_ sentence: Sentence) -> [AnalyzerHit] {
