@@ -381,8 +381,14 @@ struct Analyzers {
     /// LPR), and the 竞业限制 penalty, customarily a multiple of the compensation the employee received.
     private static let exemptMultiples = ["定金", "工资", "加班", "经济补偿", "利率", "利息", "LPR", "报价利率", "竞业限制"]
 
+    /// Charges for one night, one day, one consignment or one visit: "首晚房费的两倍", "日租金的两倍" are a small sum
+    /// even twice over, so a multiple of such a base is excessive only from `unitMultipleLimit` up.
+    private static let unitBases = ["首晚", "单晚", "每晚", "日租金", "日房费", "单日", "单票", "每票", "该票", "单次", "当次",
+                                    "该次", "单件", "每件"]
+    private static let unitMultipleLimit = 5.0
+
     /// A sum the penalty is a multiple of: above 1 + limit when the base is the loss itself ("损失的1.2倍" is close to
-    /// the loss), above the limit for any other base.
+    /// the loss), above `unitMultipleLimit` when it is one unit's charge, above the limit for any other base.
     private func penaltyMultiple(_ sentence: Sentence) -> (value: Double, range: Range<Int>)? {
         guard sentence.contains(["倍"]), sentence.contains(["违约金", "返还", "赔偿", "支付", "罚金"]),
               !sentence.contains(Self.exemptMultiples) else { return nil }
@@ -392,7 +398,9 @@ struct Analyzers {
             let value = written == "双" ? 2 : Double(written) ?? ChineseNumerals.integer(written.unicodeScalars).map(Double.init) ?? 0
             let range = searchable.documentRange(match.range)
             let before = text.string(max(sentence.range.lowerBound, range.lowerBound - 10)..<range.lowerBound)
-            if value > (before.contains("损失") ? 1 + settings.penaltyRatioLimit : settings.penaltyRatioLimit) {
+            let limit = before.contains("损失") ? 1 + settings.penaltyRatioLimit
+                : Self.unitBases.contains { before.contains($0) } ? Self.unitMultipleLimit : settings.penaltyRatioLimit
+            if value > limit {
                 return (value, range)
             }
         }
@@ -404,7 +412,9 @@ struct Analyzers {
             return [AnalyzerHit(range: sentence.range, party: party(obligedBy: multiple.range.lowerBound, in: sentence),
                                 detail: "约定按计算基数的\(Self.number(multiple.value))倍承担违约责任，远超30%的司法调整参照线")]
         }
-        guard sentence.contains(["违约金", "扣减", "扣除", "罚款", "罚金", "赔偿金"]), !isDaily(sentence),
+        // A deduction is a penalty, unless the sentence shares out revenue ("扣除平台服务费后按3:7分配").
+        let deduction = sentence.contains(["扣减", "扣除"]) && !sentence.contains(Self.revenueSharing)
+        guard sentence.contains(["违约金", "罚款", "罚金", "赔偿金"]) || deduction, !isDaily(sentence),
               !sentence.contains(["定金"]) else { return [] }
         let party = firstParty(in: sentence)
         if let rate = nonCapRates(sentence).first(where: { $0.value > settings.penaltyRatioLimit }) {
@@ -424,6 +434,8 @@ struct Analyzers {
         }
         return []
     }
+
+    private static let revenueSharing = ["分配", "分成", "分账", "分润"]
 
     private func dailyRate(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚金"]) else { return [] }
@@ -524,8 +536,13 @@ struct Analyzers {
             return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
                                 detail: "赔偿责任上限仅为计算基数的\(Self.percent(rate.value))")]
         }
-        guard let price = facts.price, price > 0, let cap = Quantities.money(in: sentence.searchable).map(\.cents).min(),
-              Double(cap) / Double(price) < settings.liabilityCapRatio else { return [] }
+        guard let cap = Quantities.money(in: sentence.searchable).map(\.cents).min() else { return [] }
+        guard let price = facts.price, price > 0 else {
+            guard Double(cap) < settings.liabilityCapFloorYuan * 100 else { return [] }
+            return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
+                                detail: "赔偿责任以\(Self.yuan(cap))为限，合同没有可与之比较的价款，这一数额远不足以覆盖可能的损失")]
+        }
+        guard Double(cap) / Double(price) < settings.liabilityCapRatio else { return [] }
         return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
                             detail: "赔偿责任上限仅为合同价款\(Self.yuan(price))的\(Self.percent(Double(cap) / Double(price)))")]
     }
@@ -558,7 +575,11 @@ struct Analyzers {
                                             "完成后", "结束", "结业", "竣工", "完工"]
 
     private func prepayment(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["支付", "付清", "付款", "预付", "汇入", "转入", "汇至", "付至"]) else { return [] }
+        // "退还乙方已支付的全部款项" is money paid back, not money paid ahead.
+        let payments = ["支付", "付清", "付款", "预付", "汇入", "转入", "汇至", "付至"].flatMap { word in
+            sentence.offsets(of: word).filter { $0 == sentence.range.lowerBound || sentence.scalars[$0 - 1] != "已" }
+        }
+        guard !payments.isEmpty else { return [] }
         let onSigning = sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"])
         let beforeDelivery = sentence.contains(Self.beforeDelivery)
         guard onSigning || beforeDelivery, !sentence.contains(Self.afterPerformance), !Self.mentionsArrival(sentence)
@@ -569,9 +590,8 @@ struct Analyzers {
         guard full || (share?.value ?? 0) >= 0.5 else { return [] }
         // The payer is the party acting at the share ("收到乙方开具的发票后，甲方支付60%") or at the payment ("乙方发货前，
         // 甲方应付清全部货款"), not the first one named.
-        let paidAt = ["付清", "支付", "付款", "预付"].compactMap { sentence.offsets(of: $0).first }.min()
         let payer = share.map { party(actingAt: $0.range.lowerBound, in: sentence) }
-            ?? paidAt.map { party(actingAt: $0, in: sentence) } ?? firstParty(in: sentence)
+            ?? payments.min().map { party(actingAt: $0, in: sentence) } ?? firstParty(in: sentence)
         let when = onSigning ? "签约后" : "交付前"
         return [AnalyzerHit(range: sentence.range, party: payer,
                             detail: full ? "\(when)即须付清全部价款" : "\(when)即须预付\(Self.percent(share?.value ?? 0))的价款")]

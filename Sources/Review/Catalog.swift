@@ -30,6 +30,8 @@ struct ReviewSettings: Sendable, Hashable {
     var dailyRateLimit = 0.0005
     /// A ceiling on damages below this share of the price leaves most of a loss uncompensated.
     var liabilityCapRatio = 0.3
+    /// Without a price to compare with, a ceiling on damages below this many yuan is nominal.
+    var liabilityCapFloorYuan = 50_000.0
 
     /// 4×LPR, as a yearly fraction.
     var interestCap: Double { lprOneYearPercent * 4 / 100 }
@@ -399,7 +401,8 @@ struct Catalog: Sendable {
 
     private mutating func readSettings(_ node: Node, reader: inout NodeReader) throws {
         let fields = try reader.mapping(node, allowed: ["lpr_one_year_percent", "penalty_ratio_limit",
-                                                         "deposit_ratio_limit", "daily_rate_limit", "liability_cap_ratio"])
+                                                         "deposit_ratio_limit", "daily_rate_limit", "liability_cap_ratio",
+                                                         "liability_cap_floor_yuan"])
         func number(_ key: String) throws -> Double? {
             guard let value = fields[key] else { return nil }
             guard let number = value.float ?? value.int.map(Double.init), number > 0 else {
@@ -412,6 +415,7 @@ struct Catalog: Sendable {
         if let value = try number("deposit_ratio_limit") { settings.depositRatioLimit = value }
         if let value = try number("daily_rate_limit") { settings.dailyRateLimit = value }
         if let value = try number("liability_cap_ratio") { settings.liabilityCapRatio = value }
+        if let value = try number("liability_cap_floor_yuan") { settings.liabilityCapFloorYuan = value }
     }
 
     private static let ruleKeys: Set<String> = [

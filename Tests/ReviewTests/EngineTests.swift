@@ -123,7 +123,7 @@ import Testing
         let text = contract(.employment, "经乙方本人申请，甲方不为乙方缴纳社会保险，每月另行向乙方发放社保补贴六百元。")
         let employee = await review(text, .employment, .employee).findings.first { $0.ruleID == "social-insurance-waived" }
         let employer = await review(text, .employment, .employer).findings.first { $0.ruleID == "social-insurance-waived" }
-        #expect(employee?.riskLevel == .medium)
+        #expect(employee?.riskLevel == .high)
         #expect(employee?.summary.contains("乙方失去养老、医疗、工伤保障") == true)
         #expect(employer?.riskLevel == .high)
         #expect(employer?.summary.contains("甲方仍负有缴纳义务") == true)
