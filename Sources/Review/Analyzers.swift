@@ -776,12 +776,19 @@ struct Analyzers {
             return [AnalyzerHit(range: sentence.range, party: party(actingAt: searchable.documentRange(spot.range).lowerBound, in: sentence),
                                 detail: "验收或提出异议须在交付当时完成")]
         }
+        // "隐蔽前四十八小时书面通知甲方验收" is notice given ahead, not time to inspect.
         guard let period = Quantities.periods(in: searchable).first(where: {
-            ($0.unit == .day || $0.unit == .workday || $0.unit == .hour) && $0.days <= 3.5
+            ($0.unit == .day || $0.unit == .workday || $0.unit == .hour) && $0.days <= 3.5 && !isAdvanceNotice($0.range)
         }) else { return [] }
         let unit = period.unit == .workday ? "个工作日" : period.unit == .hour ? "小时" : "日"
         return [AnalyzerHit(range: sentence.range, party: party(actingAt: period.range.lowerBound, in: sentence),
                             detail: "验收或提出异议的期限仅\(period.amount)\(unit)")]
+    }
+
+    private func isAdvanceNotice(_ period: Range<Int>) -> Bool {
+        let before = text.string(max(0, period.lowerBound - 1)..<period.lowerBound)
+        let after = text.string(period.upperBound..<min(text.scalars.count, period.upperBound + 4))
+        return before == "前" || after.hasPrefix("通知") || after.hasPrefix("书面通知") || after.hasPrefix("提前通知")
     }
 
     // MARK: - Parties
