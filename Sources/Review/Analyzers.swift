@@ -521,6 +521,9 @@ struct Analyzers {
     /// Words for the whole of a party's liability ("全部责任以一万元为上限"), besides 赔偿.
     private static let wholeLiability = ["赔偿", "全部责任", "责任总额", "累计责任", "责任上限", "总责任", "一切责任"]
 
+    /// "破损率不超过百分之五的，乙方不予赔偿" is an allowance of loss (the rule loss-allowance-excessive), not a cap.
+    private static let lossAllowance = ["损耗", "短少率", "短缺率", "破损率", "货损率"]
+
     /// "违约金及赔偿责任总额以五万元为上限": one ceiling over penalties and damages together is a cap on liability.
     private static let penaltyAndDamages = ["违约金及赔偿", "违约金和赔偿", "违约金与赔偿", "违约金、赔偿", "违约金及损害赔偿",
                                             "违约金或赔偿"]
@@ -529,7 +532,7 @@ struct Analyzers {
     /// on 违约金 alone are not this: they limit a penalty, not the compensation of a loss. A cap stated as a share ("年度许可费的
     /// 10%") needs no price; a cap stated as an amount is compared with the price.
     private func liabilityCap(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(Self.wholeLiability), sentence.contains(Self.capWords),
+        guard sentence.contains(Self.wholeLiability), sentence.contains(Self.capWords), !sentence.contains(Self.lossAllowance),
               !sentence.contains(["违约金", "滞纳金"]) || sentence.contains(Self.penaltyAndDamages) else { return [] }
         if let rate = Quantities.rates(in: sentence.searchable).first {
             guard rate.value < settings.liabilityCapRatio else { return [] }
