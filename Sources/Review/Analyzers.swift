@@ -390,7 +390,7 @@ struct Analyzers {
     /// A sum the penalty is a multiple of: above 1 + limit when the base is the loss itself ("损失的1.2倍" is close to
     /// the loss), above `unitMultipleLimit` when it is one unit's charge, above the limit for any other base.
     private func penaltyMultiple(_ sentence: Sentence) -> (value: Double, range: Range<Int>)? {
-        guard sentence.contains(["倍"]), sentence.contains(["违约金", "返还", "赔偿", "支付", "罚金"]),
+        guard sentence.contains(["倍"]), sentence.contains(["违约金", "返还", "退还", "赔偿", "支付", "罚金"]),
               !sentence.contains(Self.exemptMultiples) else { return nil }
         let searchable = sentence.searchable
         for match in Self.multiple.matches(in: searchable) {
