@@ -532,23 +532,34 @@ struct Analyzers {
     /// on 违约金 alone are not this: they limit a penalty, not the compensation of a loss. A cap stated as a share ("年度许可费的
     /// 10%") needs no price; a cap stated as an amount is compared with the price.
     private func liabilityCap(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(Self.wholeLiability), sentence.contains(Self.capWords), !sentence.contains(Self.lossAllowance),
-              !sentence.contains(["违约金", "滞纳金"]) || sentence.contains(Self.penaltyAndDamages) else { return [] }
-        if let rate = Quantities.rates(in: sentence.searchable).first {
+        guard sentence.contains(Self.capWords), !sentence.contains(Self.lossAllowance) else { return [] }
+        // A ceiling on 违约金 alone leaves damages open, unless the sum is nominal: "逾期违约金累计不超过五万元" on a
+        // 2,860万 contract (a ceiling written as a small share is the rule counterparty-penalty-nominal's).
+        let penaltyOnly = sentence.contains(["违约金", "滞纳金"]) && !sentence.contains(Self.penaltyAndDamages)
+        guard penaltyOnly ? !sentence.contains(["另行赔偿", "不足以", "实际损失"]) : sentence.contains(Self.wholeLiability)
+        else { return [] }
+        if !penaltyOnly, let rate = Quantities.rates(in: sentence.searchable).first {
             guard rate.value < settings.liabilityCapRatio else { return [] }
             return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
                                 detail: "赔偿责任上限仅为计算基数的\(Self.percent(rate.value))")]
         }
         guard let cap = Quantities.money(in: sentence.searchable).map(\.cents).min() else { return [] }
-        guard let price = facts.price, price > 0 else {
-            guard Double(cap) < settings.liabilityCapFloorYuan * 100 else { return [] }
+        let perUnit = sentence.contains(Self.perUnit)
+        guard let price = facts.price, price > 0, !perUnit || penaltyOnly else {
+            guard !penaltyOnly, Double(cap) < settings.liabilityCapFloorYuan * 100 else { return [] }
+            let context = perUnit ? "按单票或单车计算" : "合同没有可与之比较的价款"
             return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
-                                detail: "赔偿责任以\(Self.yuan(cap))为限，合同没有可与之比较的价款，这一数额远不足以覆盖可能的损失")]
+                                detail: "赔偿责任以\(Self.yuan(cap))为限，\(context)，这一数额远不足以覆盖可能的损失")]
         }
-        guard Double(cap) / Double(price) < settings.liabilityCapRatio else { return [] }
+        let share = Double(cap) / Double(price)
+        guard share < (penaltyOnly ? settings.penaltyCapNominalRatio : settings.liabilityCapRatio) else { return [] }
+        let what = penaltyOnly ? "违约金累计上限" : "赔偿责任上限"
         return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
-                            detail: "赔偿责任上限仅为合同价款\(Self.yuan(price))的\(Self.percent(Double(cap) / Double(price)))")]
+                            detail: "\(what)仅为合同价款\(Self.yuan(price))的\(Self.percent(share))")]
     }
+
+    /// "单票赔偿以运费三倍为限，每车次最高两万元": a ceiling per consignment, not on the contract.
+    private static let perUnit = ["单票", "每票", "每车", "单车", "每件", "每批", "每单", "每次", "单次"]
 
     private func amountMismatch(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["元", "圆"]), sentence.scalars.contains(where: { Self.capitalDigits.contains($0.value) })
@@ -773,7 +784,7 @@ struct Analyzers {
     /// The party is the one inspecting: "乙方送货至甲方食堂，由甲方当场验收" burdens 甲方, not the seller. Checking a
     /// statement counts too: "收到对账单后一个工作日内核对反馈，逾期视为确认".
     private func shortInspection(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["验收", "检验", "异议", "验货", "核对"]) else { return [] }
+        guard sentence.contains(["验收", "检验", "异议", "验货", "核对", "索赔"]) else { return [] }
         let searchable = sentence.searchable
         if sentence.contains(["当场", "当日", "当天", "即时", "当面"]), let spot = Self.onTheSpot.firstMatch(in: searchable) {
             return [AnalyzerHit(range: sentence.range, party: party(actingAt: searchable.documentRange(spot.range).lowerBound, in: sentence),

@@ -32,6 +32,8 @@ struct ReviewSettings: Sendable, Hashable {
     var liabilityCapRatio = 0.3
     /// Without a price to compare with, a ceiling on damages below this many yuan is nominal.
     var liabilityCapFloorYuan = 50_000.0
+    /// A ceiling on the counterparty's 违约金 (damages left open) below this share of the price is nominal.
+    var penaltyCapNominalRatio = 0.03
 
     /// 4×LPR, as a yearly fraction.
     var interestCap: Double { lprOneYearPercent * 4 / 100 }
@@ -402,7 +404,7 @@ struct Catalog: Sendable {
     private mutating func readSettings(_ node: Node, reader: inout NodeReader) throws {
         let fields = try reader.mapping(node, allowed: ["lpr_one_year_percent", "penalty_ratio_limit",
                                                          "deposit_ratio_limit", "daily_rate_limit", "liability_cap_ratio",
-                                                         "liability_cap_floor_yuan"])
+                                                         "liability_cap_floor_yuan", "penalty_cap_nominal_ratio"])
         func number(_ key: String) throws -> Double? {
             guard let value = fields[key] else { return nil }
             guard let number = value.float ?? value.int.map(Double.init), number > 0 else {
@@ -416,6 +418,7 @@ struct Catalog: Sendable {
         if let value = try number("daily_rate_limit") { settings.dailyRateLimit = value }
         if let value = try number("liability_cap_ratio") { settings.liabilityCapRatio = value }
         if let value = try number("liability_cap_floor_yuan") { settings.liabilityCapFloorYuan = value }
+        if let value = try number("penalty_cap_nominal_ratio") { settings.penaltyCapNominalRatio = value }
     }
 
     private static let ruleKeys: Set<String> = [
