@@ -249,32 +249,46 @@ struct Analyzers {
         }
     }
 
+    /// A sentence that names no party speaks of the last one named before it in the clause: "乙方对运输全过程中的货损
+    /// 承担赔偿责任。赔偿金额……每车次最高不超过二万元" caps 乙方's liability.
     private func sentenceHits(_ name: AnalyzerName, in sentences: [Sentence]) -> [AnalyzerHit] {
-        sentences.flatMap { sentence -> [AnalyzerHit] in
-            switch name {
-            case .penaltyRatio: penaltyRatio(sentence)
-            case .dailyRate: dailyRate(sentence)
-            case .depositRatio: depositRatio(sentence)
-            case .penaltyWithDeposit: penaltyWithDeposit(sentence)
-            case .loanInterest: loanInterest(sentence)
-            case .probationPeriod: probation(sentence)
-            case .nonCompeteTerm: longPeriod(sentence, keywords: ["竞业", "竞争关系", "相竞争", "同类业务", "同类产品"], limitYears: 2,
-                                             label: "竞业限制期限")
-            case .leaseTerm: longPeriod(sentence, keywords: ["租赁期", "租期", "租赁期限"], limitYears: 20, label: "租赁期限")
-            case .amountWordsMismatch: amountMismatch(sentence)
-            case .lineItemsTotal, .trainingPenalty: []
-            case .dateOrder: dateOrder(sentence)
-            case .creditCode: creditCodes(sentence)
-            case .idNumber: idNumbers(sentence)
-            case .partyNameMismatch: partyNameMismatch(sentence)
-            case .shortInspection: shortInspection(sentence)
-            case .prepayment: prepayment(sentence)
-            case .courtConnection: courtConnection(sentence)
-            case .liabilityCap: liabilityCap(sentence)
-            case .courtAtOtherSeat: courtAtOtherSeat(sentence)
-            case .probationWage: probationWage(sentence)
+        var subject: String?
+        return sentences.flatMap { sentence -> [AnalyzerHit] in
+            let hits = sentenceHits(name, in: sentence)
+            let named = subject
+            if let party = firstParty(in: sentence) { subject = party }
+            return hits.map { hit in
+                var hit = hit
+                hit.party = hit.party ?? named
+                return hit
             }
         }
+    }
+
+    private func sentenceHits(_ name: AnalyzerName, in sentence: Sentence) -> [AnalyzerHit] {
+        switch name {
+        case .penaltyRatio: penaltyRatio(sentence)
+        case .dailyRate: dailyRate(sentence)
+        case .depositRatio: depositRatio(sentence)
+        case .penaltyWithDeposit: penaltyWithDeposit(sentence)
+        case .loanInterest: loanInterest(sentence)
+        case .probationPeriod: probation(sentence)
+        case .nonCompeteTerm: longPeriod(sentence, keywords: ["竞业", "竞争关系", "相竞争", "同类业务", "同类产品"], limitYears: 2,
+                                         label: "竞业限制期限")
+        case .leaseTerm: longPeriod(sentence, keywords: ["租赁期", "租期", "租赁期限"], limitYears: 20, label: "租赁期限")
+        case .amountWordsMismatch: amountMismatch(sentence)
+        case .lineItemsTotal, .trainingPenalty: []
+        case .dateOrder: dateOrder(sentence)
+        case .creditCode: creditCodes(sentence)
+        case .idNumber: idNumbers(sentence)
+        case .partyNameMismatch: partyNameMismatch(sentence)
+        case .shortInspection: shortInspection(sentence)
+        case .prepayment: prepayment(sentence)
+        case .courtConnection: courtConnection(sentence)
+        case .liabilityCap: liabilityCap(sentence)
+        case .courtAtOtherSeat: courtAtOtherSeat(sentence)
+        case .probationWage: probationWage(sentence)
+            }
     }
 
     /// Line items are table rows, which span several sentences, so this one reads the whole clause.
