@@ -252,14 +252,11 @@ struct Analyzers {
     /// A sentence that names no party speaks of the last one named before it in the clause: "乙方对运输全过程中的货损
     /// 承担赔偿责任。赔偿金额……每车次最高不超过二万元" caps 乙方's liability.
     private func sentenceHits(_ name: AnalyzerName, in sentences: [Sentence]) -> [AnalyzerHit] {
-        var subject: String?
-        return sentences.flatMap { sentence -> [AnalyzerHit] in
-            let hits = sentenceHits(name, in: sentence)
-            let named = subject
-            if let party = firstParty(in: sentence) { subject = party }
-            return hits.map { hit in
+        sentences.indices.flatMap { index -> [AnalyzerHit] in
+            sentenceHits(name, in: sentences[index]).map { hit in
+                guard hit.party == nil else { return hit }
                 var hit = hit
-                hit.party = hit.party ?? named
+                hit.party = sentences[..<index].reversed().lazy.compactMap { firstParty(in: $0) }.first
                 return hit
             }
         }
