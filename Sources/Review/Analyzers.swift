@@ -423,8 +423,10 @@ struct Analyzers {
             return [AnalyzerHit(range: sentence.range, party: party(obligedBy: multiple.range.lowerBound, in: sentence),
                                 detail: "约定按计算基数的\(Self.number(multiple.value))倍承担违约责任，远超30%的司法调整参照线")]
         }
-        // A deduction is a penalty, unless the sentence shares out revenue ("扣除平台服务费后按3:7分配").
+        // A deduction is a penalty, unless the sentence shares out revenue ("扣除平台服务费后按3:7分配") or names a tax
+        // deduction ("研发费用加计扣除").
         let deduction = sentence.contains(["扣减", "扣除"]) && !sentence.contains(Self.revenueSharing)
+            && !sentence.contains(["加计扣除", "税前扣除"])
         guard sentence.contains(["违约金", "罚款", "罚金", "赔偿金"]) || deduction, !isDaily(sentence),
               !sentence.contains(["定金"]) else { return [] }
         let party = firstParty(in: sentence)
