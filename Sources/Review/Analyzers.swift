@@ -285,7 +285,7 @@ struct Analyzers {
         case .liabilityCap: liabilityCap(sentence)
         case .courtAtOtherSeat: courtAtOtherSeat(sentence)
         case .probationWage: probationWage(sentence)
-            }
+        }
     }
 
     /// Line items are table rows, which span several sentences, so this one reads the whole clause.
@@ -541,9 +541,10 @@ struct Analyzers {
     private static let penaltyAndDamages = ["违约金及赔偿", "违约金和赔偿", "违约金与赔偿", "违约金、赔偿", "违约金及损害赔偿",
                                             "违约金或赔偿"]
 
-    /// "乙方累计赔偿责任不超过人民币一万元", "赔偿以合同总价的5%为限": a ceiling on damages far below the price. Caps
-    /// on 违约金 alone are not this: they limit a penalty, not the compensation of a loss. A cap stated as a share ("年度许可费的
-    /// 10%") needs no price; a cap stated as an amount is compared with the price.
+    /// "乙方累计赔偿责任不超过人民币一万元", "赔偿以合同总价的5%为限": a ceiling on damages far below the price. A cap
+    /// stated as a share ("年度许可费的10%") needs no price; a cap stated as an amount is compared with the price, or with
+    /// `liabilityCapFloorYuan` when there is none or it is per consignment. A cap on 违约金 alone limits a penalty, not the
+    /// compensation of a loss, and counts only when the sum is nominal.
     private func liabilityCap(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(Self.capWords), !sentence.contains(Self.lossAllowance) else { return [] }
         // A ceiling on 违约金 alone leaves damages open, unless the sum is nominal: "逾期违约金累计不超过五万元" on a
