@@ -401,24 +401,23 @@ struct Catalog: Sendable {
         }
     }
 
+    /// The `settings:` keys of a catalog or playbook and the number each sets.
+    private static var settingKeys: [(key: String, path: WritableKeyPath<ReviewSettings, Double>)] {
+        [("lpr_one_year_percent", \.lprOneYearPercent), ("penalty_ratio_limit", \.penaltyRatioLimit),
+         ("deposit_ratio_limit", \.depositRatioLimit), ("daily_rate_limit", \.dailyRateLimit),
+         ("liability_cap_ratio", \.liabilityCapRatio), ("liability_cap_floor_yuan", \.liabilityCapFloorYuan),
+         ("penalty_cap_nominal_ratio", \.penaltyCapNominalRatio)]
+    }
+
     private mutating func readSettings(_ node: Node, reader: inout NodeReader) throws {
-        let fields = try reader.mapping(node, allowed: ["lpr_one_year_percent", "penalty_ratio_limit",
-                                                         "deposit_ratio_limit", "daily_rate_limit", "liability_cap_ratio",
-                                                         "liability_cap_floor_yuan", "penalty_cap_nominal_ratio"])
-        func number(_ key: String) throws -> Double? {
-            guard let value = fields[key] else { return nil }
+        let fields = try reader.mapping(node, allowed: Set(Self.settingKeys.map(\.key)))
+        for (key, path) in Self.settingKeys {
+            guard let value = fields[key] else { continue }
             guard let number = value.float ?? value.int.map(Double.init), number > 0 else {
                 throw reader.error(value, "\(key) 必须是正数")
             }
-            return number
+            settings[keyPath: path] = number
         }
-        if let value = try number("lpr_one_year_percent") { settings.lprOneYearPercent = value }
-        if let value = try number("penalty_ratio_limit") { settings.penaltyRatioLimit = value }
-        if let value = try number("deposit_ratio_limit") { settings.depositRatioLimit = value }
-        if let value = try number("daily_rate_limit") { settings.dailyRateLimit = value }
-        if let value = try number("liability_cap_ratio") { settings.liabilityCapRatio = value }
-        if let value = try number("liability_cap_floor_yuan") { settings.liabilityCapFloorYuan = value }
-        if let value = try number("penalty_cap_nominal_ratio") { settings.penaltyCapNominalRatio = value }
     }
 
     private static let ruleKeys: Set<String> = [
