@@ -48,6 +48,8 @@ final class RulePattern: Sendable {
     let key: Key
     /// Literals of which at least one per group must occur in a text before the regex is worth running.
     let gate: [[[Unicode.Scalar]]]
+    /// No match can hold a line break, so a whole document is searched only on the lines its gate finds.
+    let staysWithinLine: Bool
     private let fixed: CompiledRegex?
 
     static let partyAlternation = "(?:" + PartyVocabulary.designations.sorted { $0.count > $1.count }
@@ -71,6 +73,7 @@ final class RulePattern: Sendable {
         self.source = source
         key = Key(source)
         gate = LiteralGate.required(by: source)
+        staysWithinLine = LineBound.staysWithinLine(source)
         if source.contains("{SELF}") || source.contains("{OTHER}") {
             fixed = nil
             _ = try CompiledRegex(Self.expand(source, reviewer: ["甲方"], counterparty: ["乙方"]))
@@ -101,6 +104,61 @@ final class RulePattern: Sendable {
         return source.replacingOccurrences(of: "{PARTY}", with: partyAlternation)
             .replacingOccurrences(of: "{SELF}", with: group(reviewer))
             .replacingOccurrences(of: "{OTHER}", with: group(counterparty))
+    }
+}
+
+/// Whether a regex can match across a line break, read from its source. Conservative: whatever it cannot vouch for
+/// (a negated class without `\n`, a class escape other than `\d`, `\w` and `\p{Han}`, an anchor, an inline flag)
+/// counts as crossing lines. `.` never matches a line break without the dot-all flag.
+enum LineBound {
+    private static let lineFreeEscapes = Set("dwbB".unicodeScalars)
+
+    static func staysWithinLine(_ pattern: String) -> Bool {
+        let scalars = Array(pattern.unicodeScalars)
+        var index = 0, inClass = false, classBody: [Unicode.Scalar] = [], negated = false
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "\\" {
+                guard index + 1 < scalars.count else { return false }
+                let escaped = scalars[index + 1]
+                if escaped == "p" {
+                    guard scalars[(index + 2)...].starts(with: "{Han}".unicodeScalars) else { return false }
+                    index += 7
+                    continue
+                }
+                if escaped.properties.isAlphabetic && !lineFreeEscapes.contains(escaped) && !(inClass && escaped == "n") {
+                    return false
+                }
+                if inClass { classBody += [scalar, escaped] }
+                index += 2
+                continue
+            }
+            if inClass {
+                if scalar == "]" {
+                    // [^。；] matches a line break; [^。；\n] does not.
+                    if negated && !String(String.UnicodeScalarView(classBody)).contains("\\n") { return false }
+                    inClass = false
+                } else {
+                    classBody.append(scalar)
+                }
+            } else {
+                switch scalar {
+                case "[":
+                    inClass = true
+                    classBody = []
+                    negated = index + 1 < scalars.count && scalars[index + 1] == "^"
+                    if negated { index += 1 }
+                case "^", "$":
+                    return false
+                case "(" where index + 2 < scalars.count && scalars[index + 1] == "?" && scalars[index + 2].properties.isAlphabetic:
+                    return false
+                default:
+                    break
+                }
+            }
+            index += 1
+        }
+        return !inClass
     }
 }
 

@@ -18,8 +18,9 @@ struct CompiledRegex: @unchecked Sendable {
         regex.matches(in: text.string, options: [], range: text.fullRange)
     }
 
-    func firstMatch(in text: SearchableText) -> NSTextCheckingResult? {
-        regex.firstMatch(in: text.string, options: [], range: text.fullRange)
+    /// The first match in `text`, or only in its UTF-16 `range` when given.
+    func firstMatch(in text: SearchableText, range: NSRange? = nil) -> NSTextCheckingResult? {
+        regex.firstMatch(in: text.string, options: [], range: range ?? text.fullRange)
     }
 
     /// The first match for which `transform` gives a value; matching stops there instead of finding every match.

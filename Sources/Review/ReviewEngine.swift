@@ -163,6 +163,7 @@ private struct ReviewSession {
     let regexes: CompiledRegexCache
     var regexCache: [RulePattern.Key: CompiledRegex] = [:]
     var documentMatches: [RulePattern.Key: Bool] = [:]
+    var literalLines: [[Unicode.Scalar]: [Int]] = [:]
 
     var concernByRule: [String: String] { Dictionary(rules.map { ($0.id, $0.concern) }, uniquingKeysWith: { a, _ in a }) }
 
@@ -271,10 +272,29 @@ private struct ReviewSession {
     private mutating func matchesDocument(_ patterns: [RulePattern]) -> Bool {
         patterns.contains { pattern in
             if let known = documentMatches[pattern.key] { return known }
-            let found = gatePasses(pattern, 0..<text.scalars.count) && firstMatch(pattern, in: whole) != nil
+            let found = matchesWholeText(pattern)
             documentMatches[pattern.key] = found
             return found
         }
+    }
+
+    /// Searches the whole text; a pattern that stays within a line only on the lines where its gate passes, since
+    /// each search copies its range of the text first.
+    private mutating func matchesWholeText(_ pattern: RulePattern) -> Bool {
+        guard pattern.gate.allSatisfy({ group in group.contains { !lines(containing: $0).isEmpty } }) else { return false }
+        guard pattern.staysWithinLine, let literals = pattern.gate.first else { return firstMatch(pattern, in: whole) != nil }
+        let regex = pattern.regex(for: sides, cache: &regexCache, shared: regexes)
+        return Set(literals.flatMap { lines(containing: $0) }).sorted().contains { line in
+            gatePasses(pattern, text.lineRange(line)) && regex.firstMatch(in: whole, range: text.utf16Range(ofLine: line)) != nil
+        }
+    }
+
+    /// The lines on which a gate literal occurs, found once per review: document patterns share their literals.
+    private mutating func lines(containing literal: [Unicode.Scalar]) -> [Int] {
+        if let known = literalLines[literal] { return known }
+        let found = text.lines(containing: literal)
+        literalLines[literal] = found
+        return found
     }
 
     private func finding(_ rule: Rule, clauseID: String, quote: Range<Int>?, detail: String) -> Finding {
@@ -432,9 +452,25 @@ enum ContractTypeDetector {
 
     /// The title: the first of the opening lines that names a contract ("合同编号：…" lines come before it at times).
     private static func title(of text: String) -> String? {
-        text.split(whereSeparator: \.isNewline).lazy.map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.prefix(5)
+        openingLines(of: text, count: 5)
             .first { $0.count <= 40 && ["合同", "协议", "契约", "确认书", "承诺书"].contains(where: $0.contains) && !$0.contains("：") }
+    }
+
+    /// The first `count` non-blank lines, trimmed; read scalar by scalar, so a long contract is not split whole.
+    private static func openingLines(of text: String, count: Int) -> [String] {
+        var lines: [String] = [], line = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard scalar == "\n" || scalar == "\r" else {
+                line.append(scalar)
+                continue
+            }
+            let trimmed = String(line).trimmingCharacters(in: .whitespaces)
+            if !trimmed.isEmpty { lines.append(trimmed) }
+            if lines.count == count { return lines }
+            line = String.UnicodeScalarView()
+        }
+        let trimmed = String(line).trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty ? lines : lines + [trimmed]
     }
 
     static func detect(in text: String) -> ContractType {

@@ -6,6 +6,8 @@ struct ReviewText: Sendable {
     let scalars: [Unicode.Scalar]
     /// Scalar offset at which each line starts; `lineStarts[0] == 0`.
     let lineStarts: [Int]
+    /// UTF-16 offset at which each line starts, for searching one line of the whole text with a regex.
+    private let lineUTF16Starts: [Int]
 
     /// The text as UTF-8, and the byte offset of every scalar (plus the end), so slicing is a copy, not a re-encode.
     private let utf8: [UInt8]
@@ -20,15 +22,43 @@ struct ReviewText: Sendable {
         utf8 = Array(text.utf8)
         var offsets: [Int32] = []
         offsets.reserveCapacity(scalars.count + 1)
-        var starts = [0], byte: Int32 = 0
+        var starts = [0], utf16Starts = [0], byte: Int32 = 0, utf16 = 0
         for (offset, scalar) in scalars.enumerated() {
             offsets.append(byte)
             byte += Int32(UTF8.width(scalar))
-            if scalar == "\n" { starts.append(offset + 1) }
+            utf16 += UTF16.width(scalar)
+            if scalar == "\n" {
+                starts.append(offset + 1)
+                utf16Starts.append(utf16)
+            }
         }
         offsets.append(byte)
         utf8Offsets = offsets
         lineStarts = starts
+        lineUTF16Starts = utf16Starts
+    }
+
+    /// The scalars of 0-based line `line`, without its line break.
+    func lineRange(_ line: Int) -> Range<Int> {
+        lineStarts[line]..<(line + 1 < lineStarts.count ? lineStarts[line + 1] - 1 : scalars.count)
+    }
+
+    /// The UTF-16 range of 0-based line `line` in `text`, without its line break.
+    func utf16Range(ofLine line: Int) -> NSRange {
+        let end = line + 1 < lineUTF16Starts.count ? lineUTF16Starts[line + 1] - 1 : text.utf16.count
+        return NSRange(location: lineUTF16Starts[line], length: end - lineUTF16Starts[line])
+    }
+
+    /// The 0-based lines, in order, on which `needle` occurs.
+    func lines(containing needle: [Unicode.Scalar]) -> [Int] {
+        var found: [Int] = [], from = 0
+        while let offset = firstOffset(of: needle, in: from..<scalars.count) {
+            let line = self.line(at: offset) - 1
+            found.append(line)
+            // The rest of this line cannot add it again.
+            from = line + 1 < lineStarts.count ? lineStarts[line + 1] : scalars.count
+        }
+        return found
     }
 
     /// The text covered by a half-open scalar range.
@@ -62,18 +92,23 @@ struct ReviewText: Sendable {
 
     /// Whether `needle` occurs inside `range`.
     func contains(_ needle: [Unicode.Scalar], in range: Range<Int>) -> Bool {
-        guard let first = needle.first, needle.count <= range.count else { return needle.isEmpty }
+        needle.isEmpty || firstOffset(of: needle, in: range) != nil
+    }
+
+    /// Where `needle` (not empty) first occurs inside `range`.
+    func firstOffset(of needle: [Unicode.Scalar], in range: Range<Int>) -> Int? {
+        guard let first = needle.first, needle.count <= range.count else { return nil }
         var index = range.lowerBound
         let last = range.upperBound - needle.count
         while index <= last {
             if scalars[index] == first {
                 var k = 1
                 while k < needle.count, scalars[index + k] == needle[k] { k += 1 }
-                if k == needle.count { return true }
+                if k == needle.count { return index }
             }
             index += 1
         }
-        return false
+        return nil
     }
 }
 

@@ -62,3 +62,25 @@ import Testing
         #expect(LiteralGate.topLevelAlternatives(of: "单一") == ["单一"])
     }
 }
+
+@Suite struct LineBoundTests {
+    @Test func patternsThatCannotMatchALineBreakAreSearchedLineByLine() {
+        for pattern in ["违约金[^。；\\n]{0,20}(?:百分之|%)", "{SELF}.{0,8}不得", "\\p{Han}{2,4}费", "第\\d+条", "(?<!被)许可方"] {
+            #expect(LineBound.staysWithinLine(pattern), "\(pattern)")
+        }
+        for pattern in ["(争议|纠纷)[^。]{0,60}仲裁", "甲方\\s*乙方", "^合同", "(?s)a.b", "[\\s，]+", "\\P{Han}", "甲方$"] {
+            #expect(!LineBound.staysWithinLine(pattern), "\(pattern)")
+        }
+    }
+
+    @Test func aDocumentRuleFindsItsWordsOnAnyLineAndAcrossLinesWhenItMay() async {
+        // The dispute clause's words on two lines: the line-crossing pattern of the missing rule still sees them.
+        let text = "买卖合同\n甲方：某甲公司\n乙方：某乙公司\n第一条 货款100万元，含税。\n第二条 因本合同发生的争议，\n由双方协商解决。\n"
+        let report = await sharedEngine.review(text: text, contractType: .sales, role: .buyer, partyNames: []) { _ in }
+        #expect(!report.findings.contains { $0.ruleID == "missing-dispute-resolution" })
+        let withoutTax = await sharedEngine.review(text: text.replacingOccurrences(of: "，含税", with: ""), contractType: .sales,
+                                                   role: .buyer, partyNames: []) { _ in }
+        #expect(withoutTax.findings.contains { $0.ruleID == "tax-inclusion-unclear" })
+        #expect(!report.findings.contains { $0.ruleID == "tax-inclusion-unclear" })
+    }
+}
