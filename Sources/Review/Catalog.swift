@@ -381,7 +381,9 @@ struct DrafterView: Sendable {
 /// The built-in catalog plus any playbook, with statute references resolved.
 struct Catalog: Sendable {
     var settings = ReviewSettings()
-    var rules: [Rule] = []
+    private(set) var rules: [Rule] = []
+    /// The clause rules by the literals they need, for skipping most of them on each clause.
+    private(set) var gates = GateIndex(rules: [])
     var statutes: StatuteLibrary
     /// Regexes that name the parties, compiled for the designations reviews have met.
     let regexes = CompiledRegexCache()
@@ -401,6 +403,7 @@ struct Catalog: Sendable {
             let files = isDirectory.boolValue ? try Self.yamlFiles(in: playbook) : [playbook]
             for url in files { try load(url, displayName: url.path) }
         }
+        gates = GateIndex(rules: rules)
     }
 
     private static func yamlFiles(in directory: URL) throws -> [URL] {

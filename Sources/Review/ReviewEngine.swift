@@ -64,23 +64,27 @@ public struct ReviewEngine: Sendable {
             hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"))
         await progress(ReviewProgress(stage: .entities, fraction: 1))
 
-        func session(_ voice: ReviewSession.Voice, sides: PartySides, rules: [Rule]) -> ReviewSession {
+        func session(_ voice: ReviewSession.Voice, sides: PartySides, applies: (Rule) -> Bool) -> ReviewSession {
             ReviewSession(
-                text: reviewText, whole: whole, sides: sides, role: role, voice: voice, type: type, rules: rules,
+                text: reviewText, whole: whole, sides: sides, role: role, voice: voice, type: type,
+                positions: catalog.rules.indices.filter { applies(catalog.rules[$0]) }, catalog: catalog.rules,
                 regexes: catalog.regexes,
                 analyzers: Analyzers(text: reviewText, facts: facts, settings: catalog.settings, sides: sides,
                                      regexes: catalog.regexes))
         }
         // The reviewer's own risks, and the clauses the reviewer's side wrote that are unlawful for the other side
         // (read from that side, told to the reviewer).
-        var sessions = [session(.reviewer, sides: sides, rules: catalog.rules.filter { $0.applies(to: type, role: role) })]
-        let drafterRules = catalog.rules.filter { $0.appliesToDrafter(of: type, role: role) }
-        if !drafterRules.isEmpty { sessions.append(session(.drafter, sides: sides.swapped, rules: drafterRules)) }
+        var sessions = [session(.reviewer, sides: sides) { $0.applies(to: type, role: role) }]
+        let drafter = session(.drafter, sides: sides.swapped) { $0.appliesToDrafter(of: type, role: role) }
+        if !drafter.rules.isEmpty { sessions.append(drafter) }
         var candidates: [Finding] = []
         let step = max(1, clauses.count / 10)
         await progress(ReviewProgress(stage: .analyzing, fraction: 0))
         for (index, entry) in clauses.enumerated() {
-            for view in sessions.indices { candidates += sessions[view].findings(in: entry.clause, range: entry.range) }
+            let worthVisiting = catalog.gates.candidates(in: reviewText.scalars[entry.range])
+            for view in sessions.indices {
+                candidates += sessions[view].findings(in: entry.clause, range: entry.range, visiting: worthVisiting)
+            }
             if (index + 1) % step == 0 || index + 1 == clauses.count {
                 await progress(ReviewProgress(stage: .analyzing, fraction: Double(index + 1) / Double(max(1, clauses.count))))
             }
@@ -158,7 +162,9 @@ private struct ReviewSession {
     let role: Role
     let voice: Voice
     let type: ContractType
+    /// The rules of this review, and their positions in the catalog (the gate index's names for them).
     let rules: [Rule]
+    private let positions: [Int]
     let analyzers: Analyzers
     let regexes: CompiledRegexCache
     var regexCache: [RulePattern.Key: CompiledRegex] = [:]
@@ -168,24 +174,27 @@ private struct ReviewSession {
     var concernByRule: [String: String] { Dictionary(rules.map { ($0.id, $0.concern) }, uniquingKeysWith: { a, _ in a }) }
 
     init(text: ReviewText, whole: SearchableText, sides: PartySides, role: Role, voice: Voice, type: ContractType,
-         rules: [Rule], regexes: CompiledRegexCache, analyzers: Analyzers) {
+         positions: [Int], catalog: [Rule], regexes: CompiledRegexCache, analyzers: Analyzers) {
         self.text = text
         self.whole = whole
         self.sides = sides
         self.role = role
         self.voice = voice
         self.type = type
-        self.rules = rules
+        self.positions = positions
+        rules = positions.map { catalog[$0] }
         self.regexes = regexes
         self.analyzers = analyzers
     }
 
-    mutating func findings(in clause: Clause, range: Range<Int>) -> [Finding] {
+    /// The findings of the rules that `visiting` holds (the others cannot fire on this clause).
+    mutating func findings(in clause: Clause, range: Range<Int>, visiting: GateIndex.Candidates) -> [Finding] {
         let searchable = SearchableText(clause.text, base: range.lowerBound)
         let bloom = ScalarBloom(text.scalars[range])
         var sentences: [Sentence]?
         var result: [Finding] = []
-        for rule in rules where rule.scope == .clause {
+        for index in rules.indices where visiting.contains(positions[index]) {
+            let rule = rules[index]
             var evidence: (range: Range<Int>, detail: String)?
             if let analyzer = rule.trigger.analyzer {
                 guard rule.trigger.any.allSatisfy({ gatePasses($0, range, bloom) }) else { continue }
