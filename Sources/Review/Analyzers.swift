@@ -430,10 +430,10 @@ struct Analyzers {
         guard sentence.contains(["违约金", "罚款", "罚金", "赔偿金"]) || deduction, !isDaily(sentence),
               !sentence.contains(["定金"]) else { return [] }
         let party = firstParty(in: sentence)
-        if let rate = nonCapRates(sentence).first(where: { $0.value > settings.penaltyRatioLimit }) {
+        if let rate = nonCapRates(sentence).first(where: { $0.value >= settings.penaltyRatioLimit }) {
             let percent = Self.percent(rate.value)
             return [AnalyzerHit(range: sentence.range, party: self.party(obligedBy: rate.range.lowerBound, in: sentence),
-                                detail: "约定的违约金或扣款达到计算基数的\(percent)，超过30%的司法调整参照线")]
+                                detail: "约定的违约金或扣款达到计算基数的\(percent)，已到30%的司法调整参照线")]
         }
         let amounts = Quantities.money(in: sentence.searchable).filter { _ in sentence.contains(["违约金", "罚金", "赔偿金"]) }
         guard let largest = amounts.map(\.cents).max() else { return [] }
@@ -610,7 +610,9 @@ struct Analyzers {
         guard !payments.isEmpty else { return [] }
         let onSigning = sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"])
         let beforeDelivery = sentence.contains(Self.beforeDelivery)
-        guard onSigning || beforeDelivery, !sentence.contains(Self.afterPerformance), !Self.mentionsArrival(sentence)
+        // "自签字盖章后生效，至……付清全部设计费后终止" is the contract's term, not a payment.
+        guard onSigning || beforeDelivery, !sentence.contains(Self.afterPerformance), !Self.mentionsArrival(sentence),
+              !sentence.contains(["后终止", "时终止", "之日终止"])
         else { return [] }
         let full = sentence.contains(["全额", "全款", "一次性支付合同总价", "付清"])
             || (sentence.contains(["全部"]) && Self.wholePrice.firstMatch(in: sentence.searchable) != nil)
@@ -807,10 +809,17 @@ struct Analyzers {
         // "隐蔽前四十八小时书面通知甲方验收" is notice given ahead, not time to inspect.
         guard let period = Quantities.periods(in: searchable).first(where: {
             ($0.unit == .day || $0.unit == .workday || $0.unit == .hour) && $0.days <= 3.5 && !isAdvanceNotice($0.range)
+                && !isPaymentDeadline($0.range)
         }) else { return [] }
         let unit = period.unit == .workday ? "个工作日" : period.unit == .hour ? "小时" : "日"
         return [AnalyzerHit(range: sentence.range, party: party(actingAt: period.range.lowerBound, in: sentence),
                             detail: "验收或提出异议的期限仅\(period.amount)\(unit)")]
+    }
+
+    /// "验收合格后三日内支付35%" is time to pay, not time to inspect.
+    private func isPaymentDeadline(_ period: Range<Int>) -> Bool {
+        let after = text.scalars[period.upperBound..<min(text.scalars.count, period.upperBound + 8)]
+        return ["支付", "付款", "付清", "结算"].contains { after.containsScalars(of: $0) }
     }
 
     private func isAdvanceNotice(_ period: Range<Int>) -> Bool {

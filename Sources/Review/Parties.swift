@@ -53,11 +53,31 @@ enum PartyVocabulary {
     static let designations: [String] = ["甲方", "乙方", "丙方", "丁方", "保证人", "担保人", "存货人", "存货方", "保管人", "保管方",
                                          "承揽人", "承揽方", "定作人", "定作方", "发包人", "承包人", "托运人", "托运方", "承运人", "承运方",
                                          "发包方", "承包方", "总承包方", "总承包人", "总包方", "分包方", "分包人", "转让方", "受让方",
-                                         "许可方", "被许可方", "特许人", "被特许人", "特许方", "被特许方", "代理方", "代理商", "合作方"]
+                                         "许可方", "被许可方", "特许人", "被特许人", "特许方", "被特许方", "代理方", "代理商", "合作方",
+                                         "设计人", "设计方", "勘察人", "勘察方", "监理人", "施工方"]
         + roleWords.map(\.word).filter { $0 != "客户" && $0 != "员工" }
 
     /// Designations that are the tail of another one (许可方 of 被许可方): written after 被 they name the other party.
     static let passiveTails: Set<String> = Set(designations.filter { designations.contains("被" + $0) })
+
+    /// Designations of the side that orders and pays for work, transport or storage, and of the side that does it:
+    /// without a 甲方/乙方 bracket they are the client (buyer) and the provider (seller) of such a contract.
+    private static let orderingSide: Set<String> = ["发包人", "发包方", "定作人", "定作方", "托运人", "托运方", "存货人", "存货方"]
+    private static let workingSide: Set<String> = ["承包人", "承包方", "总承包方", "总承包人", "总包方", "分包方", "分包人", "承揽人",
+                                                   "承揽方", "承运人", "承运方", "保管人", "保管方", "设计人", "设计方", "勘察人",
+                                                   "勘察方", "监理人", "施工方"]
+
+    /// The role a work, transport or storage designation has in a contract of `type`, when the text does not say.
+    static func conventionalRole(ofWorkDesignation designation: String, in type: ContractType) -> Role? {
+        let index: Int
+        if orderingSide.contains(designation) { index = 0 } else if workingSide.contains(designation) { index = 1 } else { return nil }
+        switch type {
+        case .purchase, .sales, .supply: return [Role.buyer, .seller][index]
+        case .service, .consulting: return [Role.client, .provider][index]
+        case .other: return [Role.partyA, .partyB][index]
+        case .lease, .employment, .nda, .loan: return nil
+        }
+    }
 
     /// What 甲方 / 乙方 usually are in each kind of contract when the text does not say.
     static func conventionalRole(of designation: String, in type: ContractType) -> Role? {
@@ -93,7 +113,7 @@ enum PartyVocabulary {
             return conventionalRole(of: block.designation, in: type)
         }
         if let alias = block.alias, let role = conventionalRole(of: alias, in: type) { return role }
-        return conventionalRole(of: block.designation, in: type)
+        return conventionalRole(of: block.designation, in: type) ?? conventionalRole(ofWorkDesignation: block.designation, in: type)
     }
 }
 

@@ -185,6 +185,18 @@ import Testing
         #expect(sharedEngine.detectRole(in: supply, partyNames: ["某服饰有限公司"]) == .seller)
     }
 
+    @Test func withoutABracketTheSideThatOrdersTheWorkIsTheClient() async {
+        // 发包人/设计人 with no 甲方/乙方 bracket: the ordering side is the client, the working side the provider, so the
+        // client's deemed approval of the designer's drawings is the client's risk.
+        let text = "建设工程设计合同\n发包人：某置业有限公司\n设计人：某建筑设计有限公司\n第一条 发包人应在收到设计文件后三日内提出书面意见，逾期未提出的，视为发包人对设计文件予以确认。"
+        #expect(sharedEngine.parties(in: text).map(\.role) == [.partyA, .partyB])
+        #expect(sharedEngine.detectRole(in: text, partyNames: ["某置业有限公司"], contractType: .service) == .client)
+        let client = await review(text, .service, .client, names: [])
+        #expect(client.findings.contains { $0.ruleID == "deemed-acceptance" })
+        let designer = await review(text, .service, .provider, names: [])
+        #expect(!designer.findings.contains { $0.ruleID == "deemed-acceptance" })
+    }
+
     @Test func aDesignationInsideItsPassiveFormIsTheOtherParty() async {
         // 许可方 inside 被许可方 is not the licensor: the licensee's own right to terminate is no risk to the licensee.
         let text = "软件许可协议\n许可方（甲方）：某软件公司\n被许可方（乙方）：某物流公司\n第一条 被许可方有权随时解除本协议，且不承担任何责任。"
