@@ -76,7 +76,10 @@ final class RulePattern: Sendable {
         staysWithinLine = LineBound.staysWithinLine(source)
         if source.contains("{SELF}") || source.contains("{OTHER}") {
             fixed = nil
+            // Compiled now for named sides and for sides nobody could be found for, so that a pattern that only fails
+            // for one of them ("{OTHER}?" when {OTHER} was a bare look-ahead) fails at load, not in the middle of a review.
             _ = try CompiledRegex(Self.expand(source, reviewer: ["甲方"], counterparty: ["乙方"]))
+            _ = try CompiledRegex(Self.expand(source, reviewer: [], counterparty: []))
         } else {
             fixed = try CompiledRegex(Self.expand(source, reviewer: [], counterparty: []))
         }
@@ -96,8 +99,10 @@ final class RulePattern: Sendable {
 
     private static func expand(_ source: String, reviewer: [String], counterparty: [String]) -> String {
         func group(_ terms: [String]) -> String {
+            // No designation: a group that never matches, and that a quantifier may follow.
+            guard !terms.isEmpty else { return "(?:(?!))" }
             // 许可方 must not match inside 被许可方, the other party.
-            terms.isEmpty ? "(?!)" : "(?:" + terms.map { term in
+            return "(?:" + terms.map { term in
                 (PartyVocabulary.passiveTails.contains(term) ? "(?<!被)" : "") + NSRegularExpression.escapedPattern(for: term)
             }.joined(separator: "|") + ")"
         }

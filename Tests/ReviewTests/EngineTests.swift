@@ -185,6 +185,14 @@ import Testing
         #expect(sharedEngine.detectRole(in: supply, partyNames: ["某服饰有限公司"]) == .seller)
     }
 
+    @Test func aReviewerNobodyInTheTextDesignatesStillGetsAReview() async {
+        // No party line and a role the contract type does not have: {SELF} and {OTHER} stand for nobody, and patterns
+        // that make them optional ("{SELF}?") must still compile (an invalid regex here used to stop the process).
+        let text = "确认书\n收到对账单后两日内未提出异议的，视为对账单所列费用予以确认，且乙方交货时间可顺延，顺延不超过十日的不视为违约。"
+        let report = await review(text, .employment, .buyer, names: [])
+        #expect(report.clauseCount > 0)
+    }
+
     @Test func withoutABracketTheSideThatOrdersTheWorkIsTheClient() async {
         // 发包人/设计人 with no 甲方/乙方 bracket: the ordering side is the client, the working side the provider, so the
         // client's deemed approval of the designer's drawings is the client's risk.
