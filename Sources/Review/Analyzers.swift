@@ -800,7 +800,9 @@ struct Analyzers {
     /// The party is the one inspecting: "乙方送货至甲方食堂，由甲方当场验收" burdens 甲方, not the seller. Checking a
     /// statement counts too: "收到对账单后一个工作日内核对反馈，逾期视为确认".
     private func shortInspection(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["验收", "检验", "异议", "验货", "核对", "索赔"]) else { return [] }
+        // "收到订单后1个工作日内确认或提出异议" is about accepting an order, not about goods received.
+        guard sentence.contains(["验收", "检验", "异议", "验货", "核对", "索赔"]),
+              !(sentence.contains(["订单"]) && !sentence.contains(["验收", "检验", "验货"])) else { return [] }
         let searchable = sentence.searchable
         if sentence.contains(["当场", "当日", "当天", "即时", "当面"]), let spot = Self.onTheSpot.firstMatch(in: searchable) {
             return [AnalyzerHit(range: sentence.range, party: party(actingAt: searchable.documentRange(spot.range).lowerBound, in: sentence),
@@ -809,17 +811,17 @@ struct Analyzers {
         // "隐蔽前四十八小时书面通知甲方验收" is notice given ahead, not time to inspect.
         guard let period = Quantities.periods(in: searchable).first(where: {
             ($0.unit == .day || $0.unit == .workday || $0.unit == .hour) && $0.days <= 3.5 && !isAdvanceNotice($0.range)
-                && !isPaymentDeadline($0.range)
+                && !isOtherDeadline($0.range)
         }) else { return [] }
         let unit = period.unit == .workday ? "个工作日" : period.unit == .hour ? "小时" : "日"
         return [AnalyzerHit(range: sentence.range, party: party(actingAt: period.range.lowerBound, in: sentence),
                             detail: "验收或提出异议的期限仅\(period.amount)\(unit)")]
     }
 
-    /// "验收合格后三日内支付35%" is time to pay, not time to inspect.
-    private func isPaymentDeadline(_ period: Range<Int>) -> Bool {
+    /// "验收合格后三日内支付35%" is time to pay, "24小时内提供检验记录" time to hand over papers: neither is time to inspect.
+    private func isOtherDeadline(_ period: Range<Int>) -> Bool {
         let after = text.scalars[period.upperBound..<min(text.scalars.count, period.upperBound + 8)]
-        return ["支付", "付款", "付清", "结算"].contains { after.containsScalars(of: $0) }
+        return ["支付", "付款", "付清", "结算", "提供", "提交", "出具"].contains { after.containsScalars(of: $0) }
     }
 
     private func isAdvanceNotice(_ period: Range<Int>) -> Bool {

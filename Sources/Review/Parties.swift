@@ -36,7 +36,7 @@ enum PartyVocabulary {
         ("卖方", .seller), ("出卖人", .seller), ("供货方", .seller), ("供货人", .seller), ("供方", .seller), ("供应方", .seller), ("销售方", .seller),
         ("供应商", .seller), ("出售方", .seller), ("供货单位", .seller), ("销售单位", .seller),
         ("委托方", .client), ("委托人", .client), ("委托单位", .client), ("客户", .client),
-        ("服务方", .provider), ("受托方", .provider), ("受托人", .provider), ("咨询方", .provider), ("顾问方", .provider),
+        ("服务方", .provider), ("受托方", .provider), ("受托人", .provider), ("咨询方", .provider), ("咨询人", .provider), ("顾问方", .provider),
         ("服务商", .provider), ("承接方", .provider), ("服务单位", .provider), ("受托单位", .provider), ("开发方", .provider),
         ("出租方", .landlord), ("出租人", .landlord), ("房东", .landlord),
         ("承租方", .tenant), ("承租人", .tenant), ("租客", .tenant), ("租户", .tenant),
@@ -242,7 +242,7 @@ struct PartySides: Sendable, Hashable {
         for block in blocks {
             if reviewerBlocks.contains(block) {
                 mine.formUnion(block.terms)
-            } else if let blockRole = block.role, type.roles.contains(blockRole) || [.partyA, .partyB].contains(blockRole) {
+            } else if Self.isCounterparty(block, reviewerFound: !reviewerBlocks.isEmpty, type: type) {
                 theirs.formUnion(block.terms)
             }
         }
@@ -270,10 +270,23 @@ struct PartySides: Sendable, Hashable {
             block.map { block in block.terms.first { $0 == "甲方" || $0 == "乙方" } ?? block.designation }
         }
         reviewerName = shortName(reviewerBlocks.first) ?? role.label
-        counterpartyName = shortName(blocks.first { !reviewerBlocks.contains($0) && $0.role != nil && $0.role != role })
+        counterpartyName = shortName(blocks.first {
+            !reviewerBlocks.contains($0) && $0.role != role && Self.isCounterparty($0, reviewerFound: !reviewerBlocks.isEmpty, type: type)
+        })
             ?? type.roles.first { $0 != role }?.label ?? "对方"
         reviewerTerms = mine.sorted { ($0.count, $0) > ($1.count, $1) }
         counterpartyTerms = theirs.sorted { ($0.count, $0) > ($1.count, $1) }
+    }
+
+    /// Designations of parties besides the two sides: a guarantor, a third or fourth party.
+    private static let otherParties: Set<String> = ["保证人", "担保人", "丙方", "丁方"]
+
+    /// A block not the reviewer's is the counterparty when its role is a side of the contract, or, once the reviewer is
+    /// known, when its role is unknown ("委托方……代理方：" — the agent's designation names no role) and it is not a
+    /// guarantor or a third party.
+    private static func isCounterparty(_ block: PartyBlock, reviewerFound: Bool, type: ContractType) -> Bool {
+        guard let role = block.role else { return reviewerFound && !Self.otherParties.contains(block.designation) }
+        return type.roles.contains(role) || [.partyA, .partyB].contains(role)
     }
 
     func side(of term: String) -> Side {

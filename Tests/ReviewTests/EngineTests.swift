@@ -205,6 +205,16 @@ import Testing
         #expect(!designer.findings.contains { $0.ruleID == "deemed-acceptance" })
     }
 
+    @Test func aPartyWhoseDesignationNamesNoRoleIsTheCounterpartyOnceTheReviewerIsKnown() async {
+        // 代理方 has no role of its own; with 委托方 the reviewer, the agent is the other side — but a guarantor is not.
+        let text = "商品房销售代理合同\n委托方：某置业有限公司\n代理方：某营销策划有限公司\n保证人：张三\n第一条 代理方有权以其自有账户代委托方收取购房人交纳的定金，每月对账后转付委托方。"
+        let client = await review(text, .service, .client, names: ["某置业有限公司"])
+        #expect(client.findings.contains { $0.ruleID == "funds-collected-into-counterparty-account" })
+        let guarantorNamed = "商品房销售代理合同\n委托方：某置业有限公司\n保证人：张三\n第一条 保证人有权以其自有账户代委托方收取购房人交纳的定金。"
+        let withGuarantor = await review(guarantorNamed, .service, .client, names: ["某置业有限公司"])
+        #expect(!withGuarantor.findings.contains { $0.ruleID == "funds-collected-into-counterparty-account" })
+    }
+
     @Test func aDesignationInsideItsPassiveFormIsTheOtherParty() async {
         // 许可方 inside 被许可方 is not the licensor: the licensee's own right to terminate is no risk to the licensee.
         let text = "软件许可协议\n许可方（甲方）：某软件公司\n被许可方（乙方）：某物流公司\n第一条 被许可方有权随时解除本协议，且不承担任何责任。"
