@@ -216,8 +216,19 @@ enum LiteralGate {
             index += 1
         }
         flush()
-        return groups.sorted { ($0.map(\.count).min() ?? 0) > ($1.map(\.count).min() ?? 0) }.prefix(2).map { $0 }
+        // The two most selective groups: longest shortest literal first, but a group with a word nearly every clause
+        // has (有权, 责任, 视为…) only after those without one.
+        func rank(_ group: [[Unicode.Scalar]]) -> (Int, Int) {
+            (group.contains(where: commonWords.contains) ? 0 : 1, group.map(\.count).min() ?? 0)
+        }
+        return groups.sorted { rank($0) > rank($1) }.prefix(2).map { $0 }
     }
+
+    /// Words in most clauses of most contracts: as a gate they reject almost nothing.
+    private static let commonWords: Set<[Unicode.Scalar]> = Set([
+        "有权", "通知", "责任", "视为", "支付", "应当", "合同", "本合同", "约定", "承担", "费用", "赔偿", "违约", "期限", "不得",
+        "可以", "提供", "要求", "损失", "解除", "之日", "书面", "同意", "双方", "一方", "履行", "甲方", "乙方", "应", "的",
+    ].map { Array($0.unicodeScalars) })
 
     /// `a|(b|c)|d` → [a, (b|c), d]: the alternatives at the top level of a pattern.
     static func topLevelAlternatives(of pattern: String) -> [String] {
