@@ -560,7 +560,7 @@ struct Analyzers {
         guard let cap = Quantities.money(in: sentence.searchable).map(\.cents).min() else { return [] }
         let perUnit = sentence.contains(Self.perUnit)
         guard let price = facts.price, price > 0, !perUnit || penaltyOnly else {
-            guard !penaltyOnly, Double(cap) < settings.liabilityCapFloorYuan * 100 else { return [] }
+            guard !penaltyOnly, Double(cap) <= settings.liabilityCapFloorYuan * 100 else { return [] }
             let context = perUnit ? "按单票或单车计算" : "合同没有可与之比较的价款"
             return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
                                 detail: "赔偿责任以\(Self.yuan(cap))为限，\(context)，这一数额远不足以覆盖可能的损失")]

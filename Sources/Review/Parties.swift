@@ -129,7 +129,8 @@ enum PartyExtractor {
     private static let idNumber = CompiledRegex(fixed: "(?:身份证|公民身份号码|身份证件号码)[^：:\\n]{0,6}[：:][ \\t\\u3000]*([0-9]{17}[0-9Xx])")
 
     /// Party blocks found in `header` (the text before the first article), in order.
-    static func blocks(in header: SearchableText, type: ContractType) -> [PartyBlock] {
+    static func blocks(in written: SearchableText, type: ContractType) -> [PartyBlock] {
+        let header = labelled(written)
         var blocks: [PartyBlock] = []
         var anchors: [Int] = []
         for match in partyLine.matches(in: header) {
@@ -166,6 +167,20 @@ enum PartyExtractor {
             blocks[index].idNumberRange = header.documentRange(match.range(at: 1))
         }
         return blocks
+    }
+
+    /// "【披露方】某公司" read as " 披露方：某公司", "【接收方】：某公司" as " 接收方 ：某公司": the same length, so every
+    /// offset still points into the text.
+    private static let bracketedBeforeColon = CompiledRegex(fixed: "【(\(alternation))】(?=[：:])")
+    private static let bracketedDesignation = CompiledRegex(fixed: "【(\(alternation))】")
+
+    private static func labelled(_ header: SearchableText) -> SearchableText {
+        guard header.string.contains("【") else { return header }
+        let spaced = bracketedBeforeColon.regex.stringByReplacingMatches(
+            in: header.string, range: header.fullRange, withTemplate: " $1 ")
+        let relabelled = bracketedDesignation.regex.stringByReplacingMatches(
+            in: spaced, range: NSRange(location: 0, length: (spaced as NSString).length), withTemplate: " $1：")
+        return SearchableText(relabelled, base: header.base)
     }
 
     static let signatureMarks = ["盖章", "签字", "签章", "签名", "公章", "授权代表"]

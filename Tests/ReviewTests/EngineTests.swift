@@ -193,6 +193,14 @@ import Testing
         #expect(report.clauseCount > 0)
     }
 
+    @Test func aDesignationInSquareBracketsOpensAPartyLine() {
+        let text = "保密协议\n【披露方】某生物科技有限公司\n统一社会信用代码：91120116379140306B\n【接收方】：某医药研发有限公司\n第一条 保密信息"
+        let parties = sharedEngine.parties(in: text)
+        #expect(parties.map(\.name) == ["某生物科技有限公司", "某医药研发有限公司"])
+        #expect(parties.map(\.role) == [.disclosingParty, .receivingParty])
+        #expect(parties.first?.creditCode == "91120116379140306B")
+    }
+
     @Test func withoutABracketTheSideThatOrdersTheWorkIsTheClient() async {
         // 发包人/设计人 with no 甲方/乙方 bracket: the ordering side is the client, the working side the provider, so the
         // client's deemed approval of the designer's drawings is the client's risk.
