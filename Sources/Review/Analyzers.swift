@@ -22,6 +22,7 @@ enum AnalyzerName: String, Sendable, CaseIterable {
     case liabilityCap = "liability_cap"
     case trainingPenalty = "training_penalty"
     case courtAtOtherSeat = "court_at_other_seat"
+    case arbitrationAtOtherSeat = "arbitration_at_other_seat"
     case probationWage = "probation_wage"
 }
 
@@ -284,6 +285,7 @@ struct Analyzers {
         case .courtConnection: courtConnection(sentence)
         case .liabilityCap: liabilityCap(sentence)
         case .courtAtOtherSeat: courtAtOtherSeat(sentence)
+        case .arbitrationAtOtherSeat: arbitrationAtOtherSeat(sentence)
         case .probationWage: probationWage(sentence)
         }
     }
@@ -792,6 +794,26 @@ struct Analyzers {
             ? sentence.range.lowerBound..<placeRange.upperBound : sentence.range
         return [AnalyzerHit(range: quoted, party: nil,
                             detail: "约定由合同\(designated.kind)法院管辖，而该地点\(designated.place)位于对方住所地")]
+    }
+
+    /// "提交上海仲裁委员会仲裁" when the counterparty's header block names 上海 and the reviewer's does not: arbitration
+    /// at the other side's seat, as `courtAtOtherSeat` is for a court. The city is the two or three characters before
+    /// 仲裁委员会 ("石家庄仲裁委员会"), looked up in the blocks' lines (name, address).
+    private func arbitrationAtOtherSeat(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["仲裁委员会"]) else { return [] }
+        for start in sentence.offsets(of: "仲裁委员会") {
+            for length in [3, 2] where start - length >= sentence.range.lowerBound {
+                let city = Array(text.scalars[(start - length)..<start])
+                guard city.allSatisfy({ $0.properties.isIdeographic }) else { continue }
+                func named(by terms: [String]) -> Bool {
+                    facts.blocks.contains { block in block.terms.contains(where: terms.contains) && text.contains(city, in: block.span) }
+                }
+                guard named(by: sides.counterpartyTerms), !named(by: sides.reviewerTerms) else { continue }
+                return [AnalyzerHit(range: sentence.range, party: nil,
+                                    detail: "约定由\(String(String.UnicodeScalarView(city)))仲裁委员会仲裁，该地为对方所在地")]
+            }
+        }
+        return []
     }
 
     /// "到货当日完成检验", "即时组织卸车验收": inspection with no time at all ("验收合格当日起" is not one).
