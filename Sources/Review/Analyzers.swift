@@ -782,18 +782,20 @@ struct Analyzers {
         guard sentence.contains(["人民法院", "法院"]), sentence.contains(["签订地", "履行地"]),
               sentence.contains(["管辖", "诉讼", "起诉"]) else { return [] }
         guard let designated = DesignatedPlace.first(in: sentence.searchable) ?? facts.designatedPlace,
-              let district = designated.district else { return [] }
-        func addressNames(_ terms: [String]) -> Bool {
-            facts.blocks.contains { block in
-                block.terms.contains(where: terms.contains) && text.contains(Array(district.unicodeScalars), in: block.span)
-            }
-        }
-        guard addressNames(sides.counterpartyTerms), !addressNames(sides.reviewerTerms) else { return [] }
+              let district = designated.district, isCounterpartysSeat(Array(district.unicodeScalars)) else { return [] }
         let placeRange = designated.range
         let quoted = placeRange.lowerBound >= sentence.range.upperBound && placeRange.lowerBound - sentence.range.upperBound < 40
             ? sentence.range.lowerBound..<placeRange.upperBound : sentence.range
         return [AnalyzerHit(range: quoted, party: nil,
                             detail: "约定由合同\(designated.kind)法院管辖，而该地点\(designated.place)位于对方住所地")]
+    }
+
+    /// Whether `place` is written in the counterparty's header block (name, address) and not in the reviewer's.
+    private func isCounterpartysSeat(_ place: [Unicode.Scalar]) -> Bool {
+        func named(by terms: [String]) -> Bool {
+            facts.blocks.contains { block in block.terms.contains(where: terms.contains) && text.contains(place, in: block.span) }
+        }
+        return named(by: sides.counterpartyTerms) && !named(by: sides.reviewerTerms)
     }
 
     /// "提交上海仲裁委员会仲裁" when the counterparty's header block names 上海 and the reviewer's does not: arbitration
@@ -804,11 +806,7 @@ struct Analyzers {
         for start in sentence.offsets(of: "仲裁委员会") {
             for length in [3, 2] where start - length >= sentence.range.lowerBound {
                 let city = Array(text.scalars[(start - length)..<start])
-                guard city.allSatisfy({ $0.properties.isIdeographic }) else { continue }
-                func named(by terms: [String]) -> Bool {
-                    facts.blocks.contains { block in block.terms.contains(where: terms.contains) && text.contains(city, in: block.span) }
-                }
-                guard named(by: sides.counterpartyTerms), !named(by: sides.reviewerTerms) else { continue }
+                guard city.allSatisfy({ $0.properties.isIdeographic }), isCounterpartysSeat(city) else { continue }
                 return [AnalyzerHit(range: sentence.range, party: nil,
                                     detail: "约定由\(String(String.UnicodeScalarView(city)))仲裁委员会仲裁，该地为对方所在地")]
             }

@@ -76,9 +76,8 @@ final class RulePattern: Sendable {
         staysWithinLine = LineBound.staysWithinLine(source)
         if source.contains("{SELF}") || source.contains("{OTHER}") {
             fixed = nil
-            // Compiled now for named sides and for sides nobody could be found for, so that a pattern that only fails
-            // for one of them ("{OTHER}?" when {OTHER} was a bare look-ahead) fails at load, not in the middle of a review.
-            _ = try CompiledRegex(Self.expand(source, reviewer: ["甲方"], counterparty: ["乙方"]))
+            // Compiled now, so that a bad pattern fails at load, not in the middle of a review. Every side expands to a
+            // non-capturing group of escaped words, so the sides nobody could be found for stand for all of them.
             _ = try CompiledRegex(Self.expand(source, reviewer: [], counterparty: []))
         } else {
             fixed = try CompiledRegex(Self.expand(source, reviewer: [], counterparty: []))

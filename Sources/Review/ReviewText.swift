@@ -6,8 +6,10 @@ struct ReviewText: Sendable {
     let scalars: [Unicode.Scalar]
     /// Scalar offset at which each line starts; `lineStarts[0] == 0`.
     let lineStarts: [Int]
-    /// UTF-16 offset at which each line starts, for searching one line of the whole text with a regex.
+    /// UTF-16 offset at which each line starts, and the text's UTF-16 length, for searching one line of the whole
+    /// text with a regex.
     private let lineUTF16Starts: [Int]
+    private let utf16Count: Int
 
     /// The text as UTF-8, and the byte offset of every scalar (plus the end), so slicing is a copy, not a re-encode.
     private let utf8: [UInt8]
@@ -36,6 +38,7 @@ struct ReviewText: Sendable {
         utf8Offsets = offsets
         lineStarts = starts
         lineUTF16Starts = utf16Starts
+        utf16Count = utf16
     }
 
     /// The scalars of 0-based line `line`, without its line break.
@@ -45,7 +48,7 @@ struct ReviewText: Sendable {
 
     /// The UTF-16 range of 0-based line `line` in `text`, without its line break.
     func utf16Range(ofLine line: Int) -> NSRange {
-        let end = line + 1 < lineUTF16Starts.count ? lineUTF16Starts[line + 1] - 1 : text.utf16.count
+        let end = line + 1 < lineUTF16Starts.count ? lineUTF16Starts[line + 1] - 1 : utf16Count
         return NSRange(location: lineUTF16Starts[line], length: end - lineUTF16Starts[line])
     }
 
