@@ -79,10 +79,12 @@ enum Segmenter {
         }
     }
 
-    /// An article heading line followed directly by its numbered items carries no text of its own.
+    /// An article heading line followed directly by its numbered items carries no text of its own — unless it is a
+    /// sentence ("劳动者有下列情形之一的，每次应当支付违约金2万元："), whose terms the items only complete.
     private static func dropBareHeadings(_ clauses: [(Clause, Range<Int>)]) -> [(Clause, Range<Int>)] {
         clauses.enumerated().compactMap { index, entry in
             let isBare = entry.0.text == entry.0.heading && !entry.0.heading.isEmpty
+                && !entry.0.heading.contains(where: { "，,；;。".contains($0) })
                 && index + 1 < clauses.count && clauses[index + 1].0.heading == entry.0.heading
                 && clauses[index + 1].0.number != entry.0.number
             return isBare ? nil : entry

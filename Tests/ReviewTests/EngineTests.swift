@@ -15,6 +15,19 @@ import Testing
         #expect(clauses.map(\.id) == (1...8).map { "clause-\($0)" })
     }
 
+    @Test func anArticleWhoseHeadingIsASentenceKeepsItAsAClause() async {
+        // The penalty is stated once, in the line that introduces the list of breaches.
+        let text = "劳动合同\n用人单位：某甲航空有限公司\n劳动者：王某\n"
+            + "第二十三条 劳动者有下列情形之一的，每次应当向公司支付违约金人民币2万元：\n（一）擅自调换航班任务的；\n（二）因个人原因导致航班延误的。\n"
+            + "第二十四条 附则\n（一）本合同一式两份；\n（二）自双方签字之日起生效。\n"
+        let clauses = Segmenter.clauses(of: ReviewText(text)).map(\.clause)
+        #expect(clauses.map(\.number).suffix(5) == ["第二十三条", "（一）", "（二）", "（一）", "（二）"])
+        let report = await review(text, .employment, .employee)
+        let finding = report.findings.first { $0.ruleID == "employee-penalty-unlawful" }
+        #expect(finding?.clauseText == "第二十三条 劳动者有下列情形之一的，每次应当向公司支付违约金人民币2万元：")
+        #expect(finding?.riskLevel == .high)
+    }
+
     @Test func spansCountUnicodeScalarsAndQuoteVerbatim() async {
         // 𠀀 is outside the BMP: one scalar, two UTF-16 units, so a UTF-16 offset would be off by one.
         let body = "𠀀说明。乙方有权随时单方调整服务费标准，甲方应当接受。"
