@@ -346,6 +346,8 @@ enum Template {
 /// Chooses what a finding quotes: the sentence(s) around the evidence, without item numbers, at most ~300 scalars.
 enum Quote {
     static let maximumLength = 300
+    /// Longest sentence quoted whole from full stop to full stop.
+    static let fullSentenceLength = 200
 
     /// The sentence containing `range`, within the clause.
     static func sentence(around range: Range<Int>, in text: ReviewText, clause: Range<Int>) -> Range<Int> {
@@ -355,8 +357,19 @@ enum Quote {
         return text.trimmed(start..<min(end, clause.upperBound))
     }
 
+    /// The sentence up to its full stop when that stays short: a clause's halves joined by "；" often state one
+    /// term ("应在送达当日验收；当日未提出异议的，视为合格").
+    static func fullSentence(around range: Range<Int>, in text: ReviewText, clause: Range<Int>) -> Range<Int> {
+        let part = sentence(around: range, in: text, clause: clause)
+        var start = part.lowerBound, end = part.upperBound
+        while start > clause.lowerBound, !text.scalars[start - 1].endsFullSentence { start -= 1 }
+        while end < clause.upperBound, !text.scalars[end - 1].endsFullSentence { end += 1 }
+        let full = text.trimmed(start..<min(end, clause.upperBound))
+        return full.count <= fullSentenceLength ? full : part
+    }
+
     static func range(around evidence: Range<Int>, in text: ReviewText, clause: Range<Int>) -> Range<Int> {
-        let quote = dropItemNumber(sentence(around: evidence, in: text, clause: clause), in: text, keeping: evidence)
+        let quote = dropItemNumber(fullSentence(around: evidence, in: text, clause: clause), in: text, keeping: evidence)
         guard quote.count > maximumLength else { return quote }
         let lower = max(quote.lowerBound, min(evidence.lowerBound, evidence.upperBound - maximumLength) - 40)
         return lower..<min(quote.upperBound, lower + maximumLength)

@@ -119,6 +119,14 @@ extension Unicode.Scalar {
     /// Whitespace including the ideographic space.
     var isBlank: Bool { properties.isWhitespace }
 
+    /// Ends a whole sentence: a full stop, not the "；" between its halves.
+    var endsFullSentence: Bool {
+        switch self {
+        case "。", "！", "？", "!", "?", "\n": true
+        default: false
+        }
+    }
+
     /// Ends a sentence for quoting purposes.
     var endsSentence: Bool {
         switch self {

@@ -28,6 +28,14 @@ import Testing
         #expect(finding?.riskLevel == .high)
     }
 
+    @Test func aQuoteTakesTheWholeSentenceAcrossItsSemicolon() async {
+        // The short period is stated before "；", the deemed acceptance after it: the quote holds both.
+        let sentence = "各门店应在货物送达当日完成验收；当日未提出书面异议的，视为货物数量及质量均符合约定，甲方不得再提出质量异议。"
+        let report = await review(contract(.purchase, "乙方将货物送至甲方各门店。" + sentence), .purchase, .buyer)
+        let finding = report.findings.first { $0.ruleID == "inspection-period-short" }
+        #expect(finding?.clauseText == sentence)
+    }
+
     @Test func spansCountUnicodeScalarsAndQuoteVerbatim() async {
         // 𠀀 is outside the BMP: one scalar, two UTF-16 units, so a UTF-16 offset would be off by one.
         let body = "𠀀说明。乙方有权随时单方调整服务费标准，甲方应当接受。"
