@@ -668,16 +668,28 @@ struct Analyzers {
     /// Words after which an amount is the wage once probation ends, not the probation wage.
     private static let regularWageMarks = ["转正", "试用期满", "试用期结束", "期满后"]
 
+    /// "转正后月工资的", "试用期满工资标准的": a wage named as what a following share is taken of.
+    private static func namesShareBase(_ scalars: ArraySlice<Unicode.Scalar>) -> Bool {
+        let text = String(String.UnicodeScalarView(scalars))
+        return text.count <= 12 && !text.contains("，") && text.hasSuffix("的")
+            && ["工资", "薪资", "薪酬", "工资标准", "月薪", "基本工资"].contains { text.dropLast().hasSuffix($0) }
+    }
+
     /// 劳动合同法第二十条: the probation wage may not be below 80% of the agreed wage. The probation wage is the amount or
     /// share whose nearest preceding mark is 试用期 ("月工资5000元，试用期月工资3500元"; "试用期工资按月工资的70%").
     private func probationWage(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["试用期"]), sentence.contains(["工资", "薪"]) else { return [] }
-        func duringProbation(_ offset: Int) -> Bool {
+        func duringProbation(_ offset: Int, share: Bool = false) -> Bool {
             let before = sentence.scalars[sentence.range.lowerBound..<offset]
             guard let probationAt = Self.lastOffset(of: "试用期", in: before) else { return false }
-            return !Self.regularWageMarks.contains { mark in (Self.lastOffset(of: mark, in: before) ?? -1) >= probationAt }
+            return !Self.regularWageMarks.contains { mark in
+                guard let markAt = Self.lastOffset(of: mark, in: before), markAt >= probationAt else { return false }
+                // "试用期工资按转正工资的70%": the mark only names the share's base.
+                return !(share && Self.namesShareBase(before[markAt...]))
+            }
         }
-        if let share = nonCapRates(sentence).first(where: { duringProbation($0.range.lowerBound) }), share.value < 0.8 {
+        if let share = nonCapRates(sentence).first(where: { duringProbation($0.range.lowerBound, share: true) }),
+           share.value < 0.8 {
             return [AnalyzerHit(range: sentence.range, party: nil,
                                 detail: "试用期工资仅为约定工资的\(Self.percent(share.value))")]
         }
