@@ -410,6 +410,10 @@ struct Analyzers {
             guard let written = searchable.group(1, of: match) else { continue }
             let value = written == "双" ? 2 : Double(written) ?? ChineseNumerals.integer(written.unicodeScalars).map(Double.init) ?? 0
             let range = searchable.documentRange(match.range)
+            // "赔偿总额不超过……结算金额的一倍" is a ceiling on liability, not a penalty.
+            let clauseBefore = text.string(max(sentence.range.lowerBound, range.lowerBound - 30)..<range.lowerBound)
+            let after = text.string(range.upperBound..<min(sentence.range.upperBound, range.upperBound + 4))
+            if Self.ceilingWords.contains(where: clauseBefore.contains) || after.hasPrefix("为限") { continue }
             let before = text.string(max(sentence.range.lowerBound, range.lowerBound - 10)..<range.lowerBound)
             let limit = before.contains("损失") ? 1 + settings.penaltyRatioLimit
                 : Self.unitBases.contains { before.contains($0) } ? Self.unitMultipleLimit : settings.penaltyRatioLimit
@@ -419,6 +423,8 @@ struct Analyzers {
         }
         return nil
     }
+
+    private static let ceilingWords = ["不超过", "不得超过", "不高于", "最高", "上限"]
 
     private func penaltyRatio(_ sentence: Sentence) -> [AnalyzerHit] {
         if let multiple = penaltyMultiple(sentence) {
