@@ -202,7 +202,9 @@ private struct ReviewSession {
                 if sentences == nil { sentences = Analyzers.sentences(of: text, in: range) }
                 let hits = analyzers.hits(analyzer, in: range, sentences: sentences ?? []).filter { hit in
                     guard let burdens = rule.trigger.burdens else { return true }
-                    guard let party = hit.party else { return false }
+                    // A sentence that names no party ("有异议的，应在签收后12小时内提出") speaks of the clause's.
+                    guard let party = hit.party ?? analyzers.firstParty(in: Sentence(range: range, scalars: text.scalars[range]))
+                    else { return false }
                     let side = sides.side(of: party)
                     // A duty on "either side" burdens the reviewer, never only the counterparty.
                     return side == burdens || (side == .either && burdens == .reviewer)
