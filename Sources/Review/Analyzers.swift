@@ -295,7 +295,7 @@ struct Analyzers {
         var sum = 0, rows = 0
         var total: (cents: Int, range: Range<Int>)?
         guard text.scalars[range].contains(where: { $0 == "｜" || $0 == "|" || $0 == "\t" })
-            || text.contains(Self.cellGap, in: range) else { return [] }
+            || text.contains(Self.cellGap, in: range) else { return listedItemsTotal(in: range) }
         for line in Self.sentences(of: text, in: range) {
             let cells = Self.cells(of: line.searchable.string)
             if cells.count >= 4 {
@@ -313,6 +313,62 @@ struct Analyzers {
         return [AnalyzerHit(range: total.range, party: nil,
                             detail: "明细各项金额之和为\(Self.yuan(sum))，而合计金额为\(Self.yuan(total.cents))，相差\(Self.yuan(abs(total.cents - sum)))")]
     }
+
+    /// Items written as numbered lines, each ending in its amount ("（1）通风柜，12台，单价38,500元，小计462,000元；"),
+    /// directly above the line of this clause that states the total ("合同总价：人民币陆拾伍万捌仟元整（¥658,000.00）").
+    /// A payment stage ("支付总价的30%，即……元") states no total; a list with a row whose amount cannot be told is left alone.
+    private func listedItemsTotal(in range: Range<Int>) -> [AnalyzerHit] {
+        for lineNumber in text.lines(range) {
+            let totalLine = text.trimmed(text.lineRange(lineNumber - 1))
+            let line = Sentence(range: totalLine, scalars: text.scalars[totalLine])
+            guard line.contains(["合计", "总价", "总额", "总计"]),
+                  let total = Quantities.money(in: line.searchable).first(where: { $0.form == .figures }) else { continue }
+            // The line states the total ("合同总价：……"), not a share of it ("支付总价的30%，即……元"); a row's own 合计
+            // follows its unit price.
+            let lead = text.string(totalLine.lowerBound..<total.range.lowerBound)
+            guard ["合计", "总价", "总额", "总计"].contains(where: lead.contains),
+                  !["%", "％", "百分之"].contains(where: lead.contains) else { continue }
+            var sum = 0, rows = 0, previous = lineNumber - 2
+            while previous >= 0, case .item(let amount) = listedItem(onLine: previous) {
+                guard let amount else { return [] }
+                sum += amount
+                rows += 1
+                previous -= 1
+            }
+            guard rows >= 2, sum != total.cents else { return [] }
+            return [AnalyzerHit(range: totalLine, party: nil,
+                                detail: "明细各项金额之和为\(Self.yuan(sum))，而合计金额为\(Self.yuan(total.cents))，相差\(Self.yuan(abs(total.cents - sum)))")]
+        }
+        return []
+    }
+
+    private enum ListedLine { case item(Int?), other }
+
+    /// A numbered line with an amount is an item: its amount is the one named 小计/合计/金额, else a unit price times the
+    /// stated quantity, else its only amount; nil when none of these tells it (rates per unit, shares, several prices).
+    private func listedItem(onLine index: Int) -> ListedLine {
+        let range = text.trimmed(text.lineRange(index))
+        guard !range.isEmpty, Self.itemNumber.firstMatch(in: SearchableText(text.string(range), base: range.lowerBound)) != nil
+        else { return .other }
+        let line = Sentence(range: range, scalars: text.scalars[range])
+        let amounts = Quantities.money(in: line.searchable).filter { $0.form == .figures }
+        guard let last = amounts.last else { return .other }
+        if let named = amounts.last(where: { amount in
+            let before = text.string(max(range.lowerBound, amount.range.lowerBound - 6)..<amount.range.lowerBound)
+            return ["小计", "合计", "金额", "合价", "总价", "价款"].contains(where: before.contains)
+        }) {
+            return .item(named.cents)
+        }
+        let perUnit = text.string(max(range.lowerBound, last.range.lowerBound - 8)..<last.range.lowerBound).contains("每")
+        guard amounts.count == 1, !perUnit, !line.contains(["%", "％", "百分之"]) else { return .item(nil) }
+        guard line.contains(["单价"]) else { return .item(last.cents) }
+        let searchable = line.searchable
+        let count = Self.itemQuantity.firstMatch(in: searchable).flatMap { searchable.group(1, of: $0) }.flatMap { Int($0) }
+        return .item(count.map { last.cents * $0 })
+    }
+
+    private static let itemNumber = CompiledRegex(fixed: "^(（[0-9一二三四五六七八九十]+）|\\([0-9]+\\)|[0-9]+[.、．](?![0-9])|[①-⑳])")
+    private static let itemQuantity = CompiledRegex(fixed: "([0-9]+)\\s*(台|套|件|个|批|项|辆|吨|箱|组|只|把|张|樘|部|间)")
 
     private static let cellGap: [Unicode.Scalar] = [" ", " "]
     private static let cellSeparator = CompiledRegex(fixed: "[｜|\\t]|[ \\u3000]{2,}")
