@@ -784,12 +784,25 @@ struct Analyzers {
         let againstTerm = facts.term != nil && sentence.contains(Self.performanceWords + Self.endWords)
         guard sentence.contains(["年"]), againstTerm || sentence.contains(["至", "到", "—", "-", "~"]) else { return [] }
         let dates = Quantities.dates(in: sentence.searchable)
+        let periods = Quantities.periods(in: sentence.searchable).filter { $0.unit == .year || $0.unit == .month }
         for (start, end) in zip(dates, dates.dropFirst()) {
             let between = text.string(start.range.upperBound..<end.range.lowerBound)
-            guard between.count <= 6, ["至", "到", "—", "-", "~"].contains(where: between.contains),
-                  end.ordinal < start.ordinal else { continue }
-            return [AnalyzerHit(range: sentence.range, party: nil,
-                                detail: "终止日\(Self.day(end))早于起始日\(Self.day(start))")]
+            guard between.count <= 6, ["至", "到", "—", "-", "~"].contains(where: between.contains) else { continue }
+            if end.ordinal < start.ordinal {
+                return [AnalyzerHit(range: sentence.range, party: nil,
+                                    detail: "终止日\(Self.day(end))早于起始日\(Self.day(start))")]
+            }
+            // "租期贰年，自2025年8月1日起至2026年7月31日止": the length stated just before the dates disagrees with them.
+            if let stated = periods.last(where: { $0.range.upperBound <= start.range.lowerBound }),
+               text.string(stated.range.upperBound..<start.range.lowerBound).count <= 6 {
+                let statedMonths = Double(stated.amount * (stated.unit == .year ? 12 : 1))
+                let spanned = Self.months(from: start, to: end)
+                if abs(statedMonths - spanned) >= 0.9 {
+                    let unit = stated.unit == .year ? "年" : "个月"
+                    return [AnalyzerHit(range: sentence.range, party: nil,
+                                        detail: "约定期限为\(stated.amount)\(unit)，而起止日期\(Self.day(start))至\(Self.day(end))约为\(Int(spanned.rounded()))个月")]
+                }
+            }
         }
         guard let term = facts.term, !term.sentence.overlaps(sentence.range) else { return [] }
         if let end = term.end, sentence.contains(Self.performanceWords),
