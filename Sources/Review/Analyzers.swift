@@ -568,6 +568,8 @@ struct Analyzers {
         var yearly = 0.0
         for rate in nonCapRates(sentence) {
             let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 10)..<rate.range.lowerBound)
+            // "水稻减产三成以上": a share in tenths is interest only where interest is named just before it.
+            if text.string(rate.range).hasSuffix("成"), !["利", "息"].contains(where: before.contains) { continue }
             yearly = max(yearly, rate.value * Self.periodsPerYear(before))
         }
         guard yearly > settings.interestCap + 1e-9 else { return [] }
