@@ -715,7 +715,8 @@ struct Analyzers {
         if months == nil, dates.count >= 2 { months = Self.months(from: dates[0], to: dates[1]) }
         guard let months else { return [] }
         let allowed: Double
-        let term = facts.term?.months
+        // Dates "2025年7月1日至2028年6月30日" span 35.99 months by day count: a three-year term.
+        let term = facts.term.map { ($0.months * 10).rounded() / 10 }
         switch term {
         case .none: allowed = 6
         case .some(let t) where t < 3: allowed = 0
