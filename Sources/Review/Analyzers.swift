@@ -213,8 +213,11 @@ struct Analyzers {
 
     /// The first party designation in a sentence: usually the one the sentence obliges.
     func firstParty(in sentence: Sentence) -> String? {
-        let searchable = sentence.searchable
-        return partyWord.firstMatch(in: searchable).flatMap { searchable.group(0, of: $0) }
+        firstParty(in: sentence.searchable)
+    }
+
+    func firstParty(in searchable: SearchableText) -> String? {
+        partyWord.firstMatch(in: searchable).flatMap { searchable.group(0, of: $0) }
     }
 
     /// Characters before a designation that make it an object or a place, not the one acting: 向甲方, 送至甲方, 在乙方交货后.

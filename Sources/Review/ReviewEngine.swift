@@ -192,6 +192,7 @@ private struct ReviewSession {
         let searchable = SearchableText(clause.text, base: range.lowerBound)
         let bloom = ScalarBloom(text.scalars[range])
         var sentences: [Sentence]?
+        var clauseParty: String??
         var result: [Finding] = []
         for index in rules.indices where visiting.contains(positions[index]) {
             let rule = rules[index]
@@ -203,8 +204,8 @@ private struct ReviewSession {
                 let hits = analyzers.hits(analyzer, in: range, sentences: sentences ?? []).filter { hit in
                     guard let burdens = rule.trigger.burdens else { return true }
                     // A sentence that names no party ("有异议的，应在签收后12小时内提出") speaks of the clause's.
-                    guard let party = hit.party ?? analyzers.firstParty(in: Sentence(range: range, scalars: text.scalars[range]))
-                    else { return false }
+                    if hit.party == nil, clauseParty == nil { clauseParty = .some(analyzers.firstParty(in: searchable)) }
+                    guard let party = hit.party ?? clauseParty ?? nil else { return false }
                     let side = sides.side(of: party)
                     // A duty on "either side" burdens the reviewer, never only the counterparty.
                     return side == burdens || (side == .either && burdens == .reviewer)
