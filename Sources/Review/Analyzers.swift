@@ -321,11 +321,12 @@ struct Analyzers {
     /// directly above the line of this clause that states the total ("合同总价：人民币陆拾伍万捌仟元整（¥658,000.00）").
     /// A payment stage ("支付总价的30%，即……元") states no total; a list with a row whose amount cannot be told is left alone.
     private func listedItemsTotal(in range: Range<Int>) -> [AnalyzerHit] {
+        guard Self.totalWords.contains(where: { text.contains($0, in: range) }) else { return [] }
         for lineNumber in text.lines(range) {
             let totalLine = text.trimmed(text.lineRange(lineNumber - 1))
+            guard Self.totalWords.contains(where: { text.contains($0, in: totalLine) }) else { continue }
             let line = Sentence(range: totalLine, scalars: text.scalars[totalLine])
-            guard line.contains(["合计", "总价", "总额", "总计"]),
-                  let total = Quantities.money(in: line.searchable).first(where: { $0.form == .figures }) else { continue }
+            guard let total = Quantities.money(in: line.searchable).first(where: { $0.form == .figures }) else { continue }
             // The line states the total ("合同总价：……"), not a share of it ("支付总价的30%，即……元"); a row's own 合计
             // follows its unit price.
             let lead = text.string(totalLine.lowerBound..<total.range.lowerBound)
@@ -344,6 +345,8 @@ struct Analyzers {
         }
         return []
     }
+
+    private static let totalWords = ["合计", "总价", "总额", "总计"].map { Array($0.unicodeScalars) }
 
     private enum ListedLine { case item(Int?), other }
 

@@ -84,7 +84,7 @@ enum Segmenter {
     private static func dropBareHeadings(_ clauses: [(Clause, Range<Int>)]) -> [(Clause, Range<Int>)] {
         clauses.enumerated().compactMap { index, entry in
             let isBare = entry.0.text == entry.0.heading && !entry.0.heading.isEmpty
-                && !entry.0.heading.contains(where: { "，,；;。".contains($0) })
+                && !entry.0.heading.unicodeScalars.contains(where: { "，,；;。".unicodeScalars.contains($0) })
                 && index + 1 < clauses.count && clauses[index + 1].0.heading == entry.0.heading
                 && clauses[index + 1].0.number != entry.0.number
             return isBare ? nil : entry
