@@ -324,7 +324,10 @@ struct Analyzers {
         guard Self.totalWords.contains(where: { text.contains($0, in: range) }) else { return [] }
         for lineNumber in text.lines(range) {
             let totalLine = text.trimmed(text.lineRange(lineNumber - 1))
-            guard Self.totalWords.contains(where: { text.contains($0, in: totalLine) }) else { continue }
+            // The total word must come before any amount ("单价……元，合计……元" is a row), checked before any regex runs.
+            guard let word = Self.totalWords.compactMap({ text.firstOffset(of: $0, in: totalLine) }).min(),
+                  !text.scalars[totalLine.lowerBound..<word].contains(where: { $0 == "元" || $0 == "¥" || $0 == "￥" })
+            else { continue }
             let line = Sentence(range: totalLine, scalars: text.scalars[totalLine])
             guard let total = Quantities.money(in: line.searchable).first(where: { $0.form == .figures }) else { continue }
             // The line states the total ("合同总价：……"), not a share of it ("支付总价的30%，即……元"); a row's own 合计
