@@ -7,11 +7,12 @@ import Realtime
 /// One `/ws/review` subscriber's events on its connection's event loop, written through its `WebSocketConnection`
 /// without a Swift task per subscriber; live events come from the loop's `FeedMailbox`.
 ///
-/// Live events that arrive while the stored ones are still being read are held; `start` sends the stored events,
-/// then the held ones with a higher `seq`, then each live event with a higher `seq` than the last one sent: nothing
-/// twice, nothing out of order. While the socket takes no data, only the newest progress event and every terminal
-/// event are kept (a slow reader's progress is coalesced, never its `complete`), and sent when it reads again.
-/// Its state is only touched on that event loop, hence `@unchecked Sendable`.
+/// Live events that arrive while the stored ones are still being read are held; `start` sends the stored events
+/// older than the first held one, then the held ones, then each live event with a higher `seq` than the last one sent:
+/// nothing twice, nothing out of order, nothing published after the subscription left out. While the socket takes
+/// no data, only the newest progress event and every terminal event are kept (a slow reader's progress is coalesced,
+/// never its `complete`), and sent when it reads again. Its state is only touched on that event loop, hence
+/// `@unchecked Sendable`.
 final class ProgressFeed: @unchecked Sendable {
     private let connection: WebSocketConnection
     private let meter: Meter
@@ -39,9 +40,14 @@ final class ProgressFeed: @unchecked Sendable {
     }
 
     /// Sends the stored events a newcomer should see, then goes live after `since` (or after the last stored one).
+    /// Every event held since the subscription is sent: the stored ones only fill in what came before the first of
+    /// them. (A review started while the store was being read must not turn its first events into "history" that
+    /// the latest stored event replaces.)
     func start(stored: [HubEvent], after since: Int64) {
         lastSent = since
-        for event in stored + (early ?? []) { forward(event) }
+        let firstLive = early?.first?.event.seq ?? .max
+        for event in stored where event.event.seq < firstLive { forward(event) }
+        for event in early ?? [] { forward(event) }
         early = nil
         flush()
     }
