@@ -330,11 +330,9 @@ struct Analyzers {
             else { continue }
             let line = Sentence(range: totalLine, scalars: text.scalars[totalLine])
             guard let total = Quantities.money(in: line.searchable).first(where: { $0.form == .figures }) else { continue }
-            // The line states the total ("合同总价：……"), not a share of it ("支付总价的30%，即……元"); a row's own 合计
-            // follows its unit price.
+            // The line states the total ("合同总价：……"), not a share of it ("支付总价的30%，即……元").
             let lead = text.string(totalLine.lowerBound..<total.range.lowerBound)
-            guard ["合计", "总价", "总额", "总计"].contains(where: lead.contains),
-                  !["%", "％", "百分之"].contains(where: lead.contains) else { continue }
+            guard word + 2 <= total.range.lowerBound, !["%", "％", "百分之"].contains(where: lead.contains) else { continue }
             var sum = 0, rows = 0, previous = lineNumber - 2
             while previous >= 0, case .item(let amount) = listedItem(onLine: previous) {
                 guard let amount else { return [] }
@@ -349,6 +347,7 @@ struct Analyzers {
         return []
     }
 
+    /// Two scalars each.
     private static let totalWords = ["合计", "总价", "总额", "总计"].map { Array($0.unicodeScalars) }
 
     private enum ListedLine { case item(Int?), other }
@@ -357,9 +356,9 @@ struct Analyzers {
     /// stated quantity, else its only amount; nil when none of these tells it (rates per unit, shares, several prices).
     private func listedItem(onLine index: Int) -> ListedLine {
         let range = text.trimmed(text.lineRange(index))
-        guard !range.isEmpty, Self.itemNumber.firstMatch(in: SearchableText(text.string(range), base: range.lowerBound)) != nil
-        else { return .other }
+        guard !range.isEmpty else { return .other }
         let line = Sentence(range: range, scalars: text.scalars[range])
+        guard Self.itemNumber.firstMatch(in: line.searchable) != nil else { return .other }
         let amounts = Quantities.money(in: line.searchable).filter { $0.form == .figures }
         guard let last = amounts.last else { return .other }
         if let named = amounts.last(where: { amount in

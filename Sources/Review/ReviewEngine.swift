@@ -192,7 +192,8 @@ private struct ReviewSession {
         let searchable = SearchableText(clause.text, base: range.lowerBound)
         let bloom = ScalarBloom(text.scalars[range])
         var sentences: [Sentence]?
-        var clauseParty: String??
+        // Found only if some analyzer hit names no party.
+        lazy var clauseParty = analyzers.firstParty(in: searchable)
         var result: [Finding] = []
         for index in rules.indices where visiting.contains(positions[index]) {
             let rule = rules[index]
@@ -204,8 +205,7 @@ private struct ReviewSession {
                 let hits = analyzers.hits(analyzer, in: range, sentences: sentences ?? []).filter { hit in
                     guard let burdens = rule.trigger.burdens else { return true }
                     // A sentence that names no party ("有异议的，应在签收后12小时内提出") speaks of the clause's.
-                    if hit.party == nil, clauseParty == nil { clauseParty = .some(analyzers.firstParty(in: searchable)) }
-                    guard let party = hit.party ?? clauseParty ?? nil else { return false }
+                    guard let party = hit.party ?? clauseParty else { return false }
                     let side = sides.side(of: party)
                     // A duty on "either side" burdens the reviewer, never only the counterparty.
                     return side == burdens || (side == .either && burdens == .reviewer)
