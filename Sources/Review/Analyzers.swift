@@ -249,6 +249,7 @@ struct Analyzers {
         switch name {
         case .lineItemsTotal: return lineItemsTotal(in: range)
         case .trainingPenalty: return trainingPenalty(in: sentences)
+        case .dateOrder: return sentenceHits(name, in: sentences) + scheduleSpan(in: sentences)
         default: return sentenceHits(name, in: sentences)
         }
     }
@@ -828,6 +829,48 @@ struct Analyzers {
         return []
     }
 
+    private static let startWords = ["开工", "开始", "起始", "进场", "起租", "开业"]
+    private static let finishWords = ["竣工", "完工", "完成", "结束", "截止", "届满", "到期", "终止"]
+    private static let spanWords = ["工期", "为期", "共计", "合计", "总计", "历时"]
+
+    /// "计划开工日期：2025年3月1日；计划竣工日期：2025年6月30日；总工期90日历天": a start date, an end date and the
+    /// length between them, each in its own sentence of one clause, that disagree (121 days against 90).
+    private func scheduleSpan(in sentences: [Sentence]) -> [AnalyzerHit] {
+        guard sentences.count > 1, sentences.contains(where: { $0.contains(Self.spanWords) }) else { return [] }
+        func labelled(_ date: DateMention, in sentence: Sentence, by words: [String]) -> Bool {
+            let before = text.string(max(sentence.range.lowerBound, date.range.lowerBound - 8)..<date.range.lowerBound)
+            return words.contains(where: before.contains)
+        }
+        var start: DateMention?, end: DateMention?
+        for sentence in sentences where sentence.contains(["年"]) {
+            for date in Quantities.dates(in: sentence.searchable) {
+                if start == nil, labelled(date, in: sentence, by: Self.startWords) {
+                    start = date
+                } else if start != nil, end == nil, labelled(date, in: sentence, by: Self.finishWords) {
+                    end = date
+                }
+            }
+        }
+        guard let start, let end, end.ordinal > start.ordinal else { return [] }
+        for sentence in sentences where sentence.contains(Self.spanWords) {
+            for stated in Quantities.periods(in: sentence.searchable) where [.day, .month, .year].contains(stated.unit) {
+                let before = text.string(max(sentence.range.lowerBound, stated.range.lowerBound - 6)..<stated.range.lowerBound)
+                guard Self.spanWords.contains(where: before.contains) else { continue }
+                let days = Self.daysInclusive(from: start, to: end)
+                let disagrees = stated.unit == .day
+                    ? abs(stated.amount - days) > max(2, stated.amount * 3 / 100)
+                    : abs(Double(stated.amount * (stated.unit == .year ? 12 : 1)) - Self.months(from: start, to: end)) >= 0.9
+                guard disagrees else { return [] }
+                let unit = stated.unit == .day ? "日" : stated.unit == .year ? "年" : "个月"
+                let range = min(start.range.lowerBound, stated.range.lowerBound)..<max(end.range.upperBound, stated.range.upperBound)
+                let quoted = sentences.filter { $0.range.overlaps(range) }
+                return [AnalyzerHit(range: quoted[0].range.lowerBound..<quoted[quoted.count - 1].range.upperBound, party: nil,
+                                    detail: "约定期限为\(stated.amount)\(unit)，而起止日期\(Self.day(start))至\(Self.day(end))共\(days)日")]
+            }
+        }
+        return []
+    }
+
     /// "2026年2月28日前": the date is a deadline, not a start.
     private func isDeadline(_ date: DateMention) -> Bool {
         let after = text.string(date.range.upperBound..<min(text.scalars.count, date.range.upperBound + 3))
@@ -1000,6 +1043,17 @@ struct Analyzers {
 
     static func months(from start: DateMention, to end: DateMention) -> Double {
         Double((end.year - start.year) * 12 + (end.month - start.month)) + Double(end.day - start.day + 1) / 30.4
+    }
+
+    /// Calendar days from `start` to `end`, both counted.
+    static func daysInclusive(from start: DateMention, to end: DateMention) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        func date(_ mention: DateMention) -> Date? {
+            calendar.date(from: DateComponents(year: mention.year, month: mention.month, day: mention.day))
+        }
+        guard let from = date(start), let to = date(end) else { return 0 }
+        return (calendar.dateComponents([.day], from: from, to: to).day ?? 0) + 1
     }
 
     static func day(_ date: DateMention) -> String { "\(date.year)年\(date.month)月\(date.day)日" }
