@@ -330,6 +330,9 @@ struct Analyzers {
                   !text.scalars[totalLine.lowerBound..<word].contains(where: { $0 == "元" || $0 == "¥" || $0 == "￥" })
             else { continue }
             let line = Sentence(range: totalLine, scalars: text.scalars[totalLine])
+            // "3. 用人单位另向劳动者支付安家补助合计……" is the list's next item; "4. 合同总价：……" is its total.
+            if let number = Self.itemNumber.firstMatch(in: line.searchable),
+               word - line.searchable.documentRange(number.range).upperBound > 6 { continue }
             guard let total = Quantities.money(in: line.searchable).first(where: { $0.form == .figures }) else { continue }
             // The line states the total ("合同总价：……"), not a share of it ("支付总价的30%，即……元").
             let lead = text.string(totalLine.lowerBound..<total.range.lowerBound)
@@ -475,10 +478,12 @@ struct Analyzers {
             guard let written = searchable.group(1, of: match) else { continue }
             let value = written == "双" ? 2 : Double(written) ?? ChineseNumerals.integer(written.unicodeScalars).map(Double.init) ?? 0
             let range = searchable.documentRange(match.range)
-            // "赔偿总额不超过……结算金额的一倍" is a ceiling on liability, not a penalty.
+            // "赔偿总额不超过……结算金额的一倍", "以十万元或该任务费用的十倍（以较高者为准）为限": a ceiling on liability,
+            // not a penalty.
             let clauseBefore = text.string(max(sentence.range.lowerBound, range.lowerBound - 30)..<range.lowerBound)
-            let after = text.string(range.upperBound..<min(sentence.range.upperBound, range.upperBound + 4))
-            if Self.ceilingWords.contains(where: clauseBefore.contains) || after.hasPrefix("为限") { continue }
+            let after = text.string(range.upperBound..<min(sentence.range.upperBound, range.upperBound + 20))
+            if Self.ceilingWords.contains(where: clauseBefore.contains)
+                || after.prefix(while: { !"，,；;。".contains($0) }).contains("为限") { continue }
             let before = text.string(max(sentence.range.lowerBound, range.lowerBound - 10)..<range.lowerBound)
             let limit = before.contains("损失") ? 1 + settings.penaltyRatioLimit
                 : Self.unitBases.contains { before.contains($0) } ? Self.unitMultipleLimit : settings.penaltyRatioLimit
@@ -979,10 +984,13 @@ struct Analyzers {
                             detail: "验收或提出异议的期限仅\(period.amount)\(unit)")]
     }
 
-    /// "验收合格后三日内支付35%" is time to pay, "24小时内提供检验记录" time to hand over papers: neither is time to inspect.
+    /// "验收合格后三日内支付35%" is time to pay, "24小时内提供检验记录" time to hand over papers, "留样48小时" how long a
+    /// sample is kept: none is time to inspect.
     private func isOtherDeadline(_ period: Range<Int>) -> Bool {
         let after = text.scalars[period.upperBound..<min(text.scalars.count, period.upperBound + 8)]
+        let before = text.scalars[max(0, period.lowerBound - 3)..<period.lowerBound]
         return ["支付", "付款", "付清", "结算", "提供", "提交", "出具"].contains { after.containsScalars(of: $0) }
+            || ["留样", "保存", "保留", "存放"].contains { before.containsScalars(of: $0) }
     }
 
     private func isAdvanceNotice(_ period: Range<Int>) -> Bool {
