@@ -337,16 +337,19 @@ struct Analyzers {
             // The line states the total ("合同总价：……"), not a share of it ("支付总价的30%，即……元").
             let lead = text.string(totalLine.lowerBound..<total.range.lowerBound)
             guard word + 2 <= total.range.lowerBound, !["%", "％", "百分之"].contains(where: lead.contains) else { continue }
-            var sum = 0, rows = 0, previous = lineNumber - 2
-            while previous >= 0, case .item(let amount) = listedItem(onLine: previous) {
+            var sum = 0, rows = 0, priced = false, previous = lineNumber - 2
+            while previous >= 0, case .item(let amount, let byQuantity) = listedItem(onLine: previous) {
                 guard let amount else { return [] }
                 sum += amount
                 rows += 1
+                priced = byQuantity
                 previous -= 1
             }
-            guard rows >= 2, sum != total.cents else { return [] }
+            // One item adds nothing up, unless it is a unit price times a quantity ("单价……元/台" below "数量：10台").
+            guard rows >= 2 || (rows == 1 && priced), sum != total.cents else { return [] }
+            let items = rows == 1 ? "单价乘以数量为" : "明细各项金额之和为"
             return [AnalyzerHit(range: totalLine, party: nil,
-                                detail: "明细各项金额之和为\(Self.yuan(sum))，而合计金额为\(Self.yuan(total.cents))，相差\(Self.yuan(abs(total.cents - sum)))")]
+                                detail: "\(items)\(Self.yuan(sum))，而合计金额为\(Self.yuan(total.cents))，相差\(Self.yuan(abs(total.cents - sum)))")]
         }
         return []
     }
@@ -354,10 +357,12 @@ struct Analyzers {
     /// Two scalars each.
     private static let totalWords = ["合计", "总价", "总额", "总计"].map { Array($0.unicodeScalars) }
 
-    private enum ListedLine { case item(Int?), other }
+    /// An item's amount (nil when it cannot be told), and whether it is a unit price times a quantity.
+    private enum ListedLine { case item(Int?, byQuantity: Bool), other }
 
     /// A numbered line with an amount is an item: its amount is the one named 小计/合计/金额, else a unit price times the
-    /// stated quantity, else its only amount; nil when none of these tells it (rates per unit, shares, several prices).
+    /// quantity stated on it or on a numbered line next to it ("1.2 数量：10台"), else its only amount; nil when none of
+    /// these tells it (rates per unit, shares, several prices).
     private func listedItem(onLine index: Int) -> ListedLine {
         let range = text.trimmed(text.lineRange(index))
         guard !range.isEmpty else { return .other }
@@ -369,17 +374,32 @@ struct Analyzers {
             let before = text.string(max(range.lowerBound, amount.range.lowerBound - 6)..<amount.range.lowerBound)
             return ["小计", "合计", "金额", "合价", "总价", "价款"].contains(where: before.contains)
         }) {
-            return .item(named.cents)
+            return .item(named.cents, byQuantity: false)
         }
         let perUnit = text.string(max(range.lowerBound, last.range.lowerBound - 8)..<last.range.lowerBound).contains("每")
-        guard amounts.count == 1, !perUnit, !line.contains(["%", "％", "百分之"]) else { return .item(nil) }
-        guard line.contains(["单价"]) else { return .item(last.cents) }
-        let searchable = line.searchable
-        let count = Self.itemQuantity.firstMatch(in: searchable).flatMap { searchable.group(1, of: $0) }.flatMap { Int($0) }
-        return .item(count.map { last.cents * $0 })
+        guard amounts.count == 1, !perUnit, !line.contains(["%", "％", "百分之"]) else { return .item(nil, byQuantity: false) }
+        guard line.contains(["单价"]) else { return .item(last.cents, byQuantity: false) }
+        let count = quantity(in: line) ?? [index - 1, index + 1].lazy.compactMap { self.quantityLine($0) }.first
+        return .item(count.map { last.cents * $0 }, byQuantity: true)
     }
 
-    private static let itemNumber = CompiledRegex(fixed: "^(（[0-9一二三四五六七八九十]+）|\\([0-9]+\\)|[0-9]+[.、．](?![0-9])|[①-⑳])")
+    private func quantity(in line: Sentence) -> Int? {
+        let searchable = line.searchable
+        return Self.itemQuantity.firstMatch(in: searchable).flatMap { searchable.group(1, of: $0) }.flatMap { Int($0) }
+    }
+
+    /// The quantity of a numbered line that states only a quantity: "1.2 数量：10台。"
+    private func quantityLine(_ index: Int) -> Int? {
+        guard index >= 0, index < text.lineCount else { return nil }
+        let range = text.trimmed(text.lineRange(index))
+        let line = Sentence(range: range, scalars: text.scalars[range])
+        guard line.contains(["数量"]), Self.itemNumber.firstMatch(in: line.searchable) != nil,
+              Quantities.money(in: line.searchable).isEmpty else { return nil }
+        return quantity(in: line)
+    }
+
+    /// "（1）", "(1)", "1.", "1、", "①", and the sub-clause numbers "1.3", "2.1.4".
+    private static let itemNumber = CompiledRegex(fixed: "^(（[0-9一二三四五六七八九十]+）|\\([0-9]+\\)|[0-9]+[.、．](?![0-9])|[0-9]+(?:\\.[0-9]+)+(?![0-9.])|[①-⑳])")
     private static let itemQuantity = CompiledRegex(fixed: "([0-9]+)\\s*(台|套|件|个|批|项|辆|吨|箱|组|只|把|张|樘|部|间)")
 
     private static let cellGap: [Unicode.Scalar] = [" ", " "]

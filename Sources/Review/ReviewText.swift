@@ -41,6 +41,8 @@ struct ReviewText: Sendable {
         utf16Count = utf16
     }
 
+    var lineCount: Int { lineStarts.count }
+
     /// The scalars of 0-based line `line`, without its line break.
     func lineRange(_ line: Int) -> Range<Int> {
         lineStarts[line]..<(line + 1 < lineStarts.count ? lineStarts[line + 1] - 1 : scalars.count)
