@@ -485,13 +485,13 @@ struct Analyzers {
     /// Charges for one night, one day, one consignment or one visit: "首晚房费的两倍", "日租金的两倍" are a small sum
     /// even twice over, so a multiple of such a base is excessive only from `unitMultipleLimit` up.
     private static let unitBases = ["首晚", "单晚", "每晚", "日租金", "日房费", "单日", "单票", "每票", "该票", "单次", "当次",
-                                    "该次", "单件", "每件"]
+                                    "该次", "单件", "每件", "日服务费"]
     private static let unitMultipleLimit = 5.0
 
     /// A sum the penalty is a multiple of: above 1 + limit when the base is the loss itself ("损失的1.2倍" is close to
     /// the loss), above `unitMultipleLimit` when it is one unit's charge, above the limit for any other base.
     private func penaltyMultiple(_ sentence: Sentence) -> (value: Double, range: Range<Int>)? {
-        guard sentence.contains(["倍"]), sentence.contains(["违约金", "返还", "退还", "赔偿", "支付", "罚金"]),
+        guard sentence.contains(["倍"]), sentence.contains(["违约金", "返还", "退还", "赔偿", "支付", "罚金", "扣除", "扣减"]),
               !sentence.contains(Self.exemptMultiples) else { return nil }
         let searchable = sentence.searchable
         for match in Self.multiple.matches(in: searchable) {
