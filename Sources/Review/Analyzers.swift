@@ -12,6 +12,7 @@ enum AnalyzerName: String, Sendable, CaseIterable {
     case leaseTerm = "lease_term"
     case amountWordsMismatch = "amount_words_mismatch"
     case lineItemsTotal = "line_items_total"
+    case shareAmount = "share_amount"
     case dateOrder = "date_order"
     case creditCode = "credit_code"
     case idNumber = "id_number"
@@ -279,6 +280,7 @@ struct Analyzers {
                                          label: "竞业限制期限")
         case .leaseTerm: longPeriod(sentence, keywords: ["租赁期", "租期", "租赁期限"], limitYears: 20, label: "租赁期限")
         case .amountWordsMismatch: amountMismatch(sentence)
+        case .shareAmount: shareAmount(sentence)
         case .lineItemsTotal, .trainingPenalty: []
         case .dateOrder: dateOrder(sentence)
         case .creditCode: creditCodes(sentence)
@@ -689,6 +691,30 @@ struct Analyzers {
                                     detail: "大写金额为\(Self.yuan(capital.cents))，小写金额为\(Self.yuan(partner.cents))，二者不一致"))
         }
         return hits
+    }
+
+    /// Words before a share that make the contract price its base: "支付30%", "支付合同总价的30%".
+    private static let shareOfPrice = ["支付", "付", "总价的", "总额的", "价款的", "合同金额的", "合同价的", "总费用的"]
+
+    /// "支付30%，即214,000元" in a contract of 680,000 yuan: the amount written is not the share of the price it
+    /// names. A written amount whose base differs by more than a fifth is taken to be a share of something else.
+    private func shareAmount(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard let price = facts.price, price > 0, sentence.contains(["即"]), sentence.contains(["%", "％", "百分之"])
+        else { return [] }
+        let amounts = Quantities.money(in: sentence.searchable)
+        for rate in Quantities.rates(in: sentence.searchable) where rate.value > 0 && rate.value < 1 {
+            let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 6)..<rate.range.lowerBound)
+            guard Self.shareOfPrice.contains(where: before.hasSuffix),
+                  let amount = amounts.first(where: { $0.range.lowerBound >= rate.range.upperBound }),
+                  case let gap = text.string(rate.range.upperBound..<amount.range.lowerBound), gap.count <= 3, gap.contains("即")
+            else { continue }
+            let expected = Int((Double(price) * rate.value).rounded())
+            let base = Double(amount.cents) / rate.value
+            guard abs(amount.cents - expected) > max(100, expected / 200), abs(base / Double(price) - 1) <= 0.2 else { continue }
+            return [AnalyzerHit(range: sentence.range, party: nil,
+                                detail: "按合同价款\(Self.yuan(price))的\(Self.percent(rate.value))计算应为\(Self.yuan(expected))，合同却写为\(Self.yuan(amount.cents))")]
+        }
+        return []
     }
 
     private func distance(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Int {
