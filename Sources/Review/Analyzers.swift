@@ -371,18 +371,23 @@ struct Analyzers {
         let line = Sentence(range: range, scalars: text.scalars[range])
         guard Self.itemNumber.firstMatch(in: line.searchable) != nil else { return .other }
         let amounts = Quantities.money(in: line.searchable).filter { $0.form == .figures }
-        guard let last = amounts.last else { return .other }
+        guard !amounts.isEmpty else { return .other }
         if let named = amounts.last(where: { amount in
             let before = text.string(max(range.lowerBound, amount.range.lowerBound - 6)..<amount.range.lowerBound)
             return ["小计", "合计", "金额", "合价", "总价", "价款"].contains(where: before.contains)
         }) {
             return .item(named.cents, byQuantity: false)
         }
-        let perUnit = text.string(max(range.lowerBound, last.range.lowerBound - 8)..<last.range.lowerBound).contains("每")
-        guard amounts.count == 1, !perUnit, !line.contains(["%", "％", "百分之"]) else { return .item(nil, byQuantity: false) }
-        guard line.contains(["单价"]) else { return .item(last.cents, byQuantity: false) }
+        // A rate per unit beside the item's amount ("900,000元（每服务年度180,000元）") is not a second amount.
+        let whole = amounts.filter { amount in
+            !text.string(max(range.lowerBound, amount.range.lowerBound - 8)..<amount.range.lowerBound).contains("每")
+        }
+        guard whole.count == 1, let amount = whole.first, !line.contains(["%", "％", "百分之"]) else {
+            return .item(nil, byQuantity: false)
+        }
+        guard line.contains(["单价"]) else { return .item(amount.cents, byQuantity: false) }
         let count = quantity(in: line) ?? [index - 1, index + 1].lazy.compactMap { self.quantityLine($0) }.first
-        return .item(count.map { last.cents * $0 }, byQuantity: true)
+        return .item(count.map { amount.cents * $0 }, byQuantity: true)
     }
 
     private func quantity(in line: Sentence) -> Int? {
@@ -550,11 +555,18 @@ struct Analyzers {
 
     private static let revenueSharing = ["分配", "分成", "分账", "分润"]
 
+    private static let longerRateNames = ["年利率", "年化", "年息", "年率", "年费率", "月利率", "月息", "月率", "月费率"]
+
     private func dailyRate(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚金"]) else { return [] }
         // Charged by the hour, a rate adds up 24 times a day: "每中断一小时按当月服务费的20%".
         let hourly = !isDaily(sentence)
-        guard !hourly || isHourly(sentence), let rate = nonCapRates(sentence).first,
+        // "借款年利率为10.8%，按日计息": a rate named yearly or monthly is not a daily one, only charged day by day.
+        let rates = nonCapRates(sentence).filter { rate in
+            let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 8)..<rate.range.lowerBound)
+            return !Self.longerRateNames.contains(where: before.contains)
+        }
+        guard !hourly || isHourly(sentence), let rate = rates.first,
               rate.value * (hourly ? 24 : 1) > settings.dailyRateLimit else { return [] }
         let detail = hourly
             ? "按小时\(Self.percent(rate.value))计算，持续一日即达\(Self.percent(rate.value * 24))"
@@ -1030,12 +1042,12 @@ struct Analyzers {
                             detail: "验收或提出异议的期限仅\(period.amount)\(unit)")]
     }
 
-    /// "验收合格后三日内支付35%" is time to pay, "24小时内提供检验记录" time to hand over papers, "留样48小时" how long a
-    /// sample is kept: none is time to inspect.
+    /// "验收合格后三日内支付35%" is time to pay, "24小时内提供检验记录" time to hand over papers, "七十二小时内将商品送至"
+    /// time to deliver, "留样48小时" how long a sample is kept: none is time to inspect.
     private func isOtherDeadline(_ period: Range<Int>) -> Bool {
         let after = text.scalars[period.upperBound..<min(text.scalars.count, period.upperBound + 8)]
         let before = text.scalars[max(0, period.lowerBound - 3)..<period.lowerBound]
-        return ["支付", "付款", "付清", "结算", "提供", "提交", "出具"].contains { after.containsScalars(of: $0) }
+        return ["支付", "付款", "付清", "结算", "提供", "提交", "出具", "送至", "送达", "运至", "发货", "交货"].contains { after.containsScalars(of: $0) }
             || ["留样", "保存", "保留", "存放"].contains { before.containsScalars(of: $0) }
     }
 

@@ -261,7 +261,10 @@ struct PartySides: Sendable, Hashable {
                 theirs.formUnion(block.terms)
             }
         }
-        for (word, wordRole) in PartyVocabulary.roleWords where type.roles.contains(wordRole) {
+        // "客户" names the client only where no party line does ("客户：……银行" is not read as one); beside a
+        // "委托方（甲方）" block, "客户信息" is the client's own customers'.
+        let clientNamed = blocks.contains { $0.role == .client }
+        for (word, wordRole) in PartyVocabulary.roleWords where type.roles.contains(wordRole) && (word != "客户" || !clientNamed) {
             if wordRole == role { mine.insert(word) } else { theirs.insert(word) }
         }
         // A header whose other party line was not recognised ("开发方（乙方）：…", "购货单位：…（下称甲方）") still
