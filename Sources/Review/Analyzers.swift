@@ -618,12 +618,16 @@ struct Analyzers {
             let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 10)..<rate.range.lowerBound)
             // "水稻减产三成以上": a share in tenths is interest only where interest is named just before it.
             if text.string(rate.range).hasSuffix("成"), !["利", "息"].contains(where: before.contains) { continue }
+            // "按借款年利率上浮50%（即年利率7.8%）": a markup on the rate is not itself a rate.
+            if Self.markupWords.contains(where: before.hasSuffix) { continue }
             yearly = max(yearly, rate.value * Self.periodsPerYear(before))
         }
         guard yearly > settings.interestCap + 1e-9 else { return [] }
         return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
                             detail: "约定年利率约\(Self.percent(yearly))，超过合同成立时一年期LPR（按\(Self.number(settings.lprOneYearPercent))%计）四倍即\(Self.percent(settings.interestCap))")]
     }
+
+    private static let markupWords = ["上浮", "上调", "下浮", "提高", "加收", "增加"]
 
     private static let ratePeriods: [(words: [String], perYear: Double)] = [
         (["年利率", "年化", "年息", "年率", "每年", "按年"], 1),
