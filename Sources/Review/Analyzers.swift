@@ -302,11 +302,16 @@ struct Analyzers {
         var total: (cents: Int, range: Range<Int>)?
         guard text.scalars[range].contains(where: { $0 == "｜" || $0 == "|" || $0 == "\t" })
             || text.contains(Self.cellGap, in: range) else { return listedItemsTotal(in: range) }
+        var columns: PricedColumns?
         for line in Self.sentences(of: text, in: range) {
             let cells = Self.cells(of: line.searchable.string)
             if cells.count >= 4 {
-                let last = cells.last!.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
-                if let value = Decimal(string: last), last.first?.isNumber == true {
+                if columns == nil { columns = PricedColumns(header: cells) }
+                if let columns, let row = columns.mispriced(cells) {
+                    return [AnalyzerHit(range: line.range, party: nil,
+                                        detail: "该行单价\(Self.number(row.price))元乘以数量\(Self.number(row.quantity))为\(Self.yuan(row.expected))，而金额栏为\(Self.yuan(row.written))")]
+                }
+                if let value = Self.cellNumber(cells.last!) {
                     sum += Int(NSDecimalNumber(decimal: value * 100).int64Value)
                     rows += 1
                 }
@@ -318,6 +323,37 @@ struct Analyzers {
         guard let total, rows >= 2, total.cents != sum else { return [] }
         return [AnalyzerHit(range: total.range, party: nil,
                             detail: "明细各项金额之和为\(Self.yuan(sum))，而合计金额为\(Self.yuan(total.cents))，相差\(Self.yuan(abs(total.cents - sum)))")]
+    }
+
+    /// "6,800.00" → 6800; nil for a cell that is not a number.
+    static func cellNumber(_ cell: Substring) -> Decimal? {
+        let written = cell.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
+        guard written.first?.isNumber == true else { return nil }
+        return Decimal(string: written)
+    }
+
+    /// The 单价, 数量 and 金额 columns of a table, from its header row: a row whose amount is not its unit price times
+    /// its quantity is an arithmetic error even when the total adds the rows up.
+    private struct PricedColumns {
+        let price: Int, quantity: Int, amount: Int
+
+        init?(header: [Substring]) {
+            func column(_ words: [String]) -> Int? { header.firstIndex { cell in words.contains(where: cell.contains) } }
+            guard let price = column(["单价"]), let quantity = column(["数量"]), let amount = column(["金额", "合价", "小计", "总价"])
+            else { return nil }
+            // "单价（万元）" beside "金额（元）", "数量（万个）" beside "单价（元/个）": the columns count in different units.
+            guard Set([price, quantity, amount].map { header[$0].contains("万") }).count == 1 else { return nil }
+            (self.price, self.quantity, self.amount) = (price, quantity, amount)
+        }
+
+        func mispriced(_ cells: [Substring]) -> (price: Double, quantity: Double, expected: Int, written: Int)? {
+            guard cells.count > max(price, quantity, amount), let unit = Analyzers.cellNumber(cells[price]),
+                  let count = Analyzers.cellNumber(cells[quantity]), let written = Analyzers.cellNumber(cells[amount]) else { return nil }
+            let expected = NSDecimalNumber(decimal: unit * count * 100).int64Value
+            let stated = NSDecimalNumber(decimal: written * 100).int64Value
+            guard abs(expected - stated) > 100 else { return nil }
+            return (NSDecimalNumber(decimal: unit).doubleValue, NSDecimalNumber(decimal: count).doubleValue, Int(expected), Int(stated))
+        }
     }
 
     /// Items written as numbered lines, each ending in its amount ("（1）通风柜，12台，单价38,500元，小计462,000元；"),

@@ -59,6 +59,9 @@ enum Segmenter {
             case .item(let number):
                 close()
                 current = (start, end, number, (inArticles && !inSignature) ? articleHeading : "")
+                // A contract numbered "1." / "1.1" throughout has no 第N条 article: its items open the body, and the
+                // lines under an item (a table, an annex) belong to it.
+                if !inSignature { inArticles = true }
             case .body:
                 if inSignature || !inArticles {
                     close()

@@ -15,6 +15,20 @@ import Testing
         #expect(clauses.map(\.id) == (1...8).map { "clause-\($0)" })
     }
 
+    @Test func aContractNumberedOnlyByDecimalsKeepsTheLinesUnderAnItemWithIt() async {
+        // No 第N条 anywhere: "7." and "7.1" open the body, and the annex table under 7.1 is one clause with it, so its
+        // rows are checked against each other (2.10 × 500,000 is 1,050,000, not 1,000,000).
+        let text = "供货合同\n甲方：某甲公司\n乙方：某乙公司\n7. 其他\n7.1 本合同经双方盖章后生效。\n附件：价格表\n"
+            + "| 型号 | 单价（元/个） | 数量（个） | 金额（元） |\n| 一号箱 | 6.80 | 200,000 | 1,360,000.00 |\n"
+            + "| 二号箱 | 2.10 | 500,000 | 1,000,000.00 |\n合计：人民币2,360,000.00元\n"
+        let clauses = Segmenter.clauses(of: ReviewText(text)).map(\.clause)
+        #expect(clauses.last?.number == "7.1")
+        #expect(clauses.last?.text.hasSuffix("合计：人民币2,360,000.00元") == true)
+        let report = await review(text, .supply, .seller)
+        let finding = report.findings.first { $0.ruleID == "line-items-total-mismatch" }
+        #expect(finding?.clauseText == "| 二号箱 | 2.10 | 500,000 | 1,000,000.00 |")
+    }
+
     @Test func anArticleWhoseHeadingIsASentenceKeepsItAsAClause() async {
         // The penalty is stated once, in the line that introduces the list of breaches.
         let text = "劳动合同\n用人单位：某甲航空有限公司\n劳动者：王某\n"
