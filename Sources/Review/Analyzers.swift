@@ -383,6 +383,20 @@ struct Analyzers {
                 priced = byQuantity
                 previous -= 1
             }
+            // "本合同总价为……元，价款构成如下：" with the items below it, numbered alike ("（1）" … "（5）", not the "3.2" after).
+            if rows == 0, text.string(totalLine).hasSuffix("如下：") {
+                var next = lineNumber, digitNumbered: Bool?
+                while next < text.lineCount, case .item(let amount, let byQuantity) = listedItem(onLine: next) {
+                    let digits = text.scalars[text.trimmed(text.lineRange(next)).lowerBound].isASCIIDigit
+                    if digitNumbered == nil { digitNumbered = digits }
+                    guard digits == digitNumbered else { break }
+                    guard let amount else { return [] }
+                    sum += amount
+                    rows += 1
+                    priced = byQuantity
+                    next += 1
+                }
+            }
             // One item adds nothing up, unless it is a unit price times a quantity ("单价……元/台" below "数量：10台").
             guard rows >= 2 || (rows == 1 && priced), sum != total.cents else { return [] }
             let items = rows == 1 ? "单价乘以数量为" : "明细各项金额之和为"
@@ -940,9 +954,11 @@ struct Analyzers {
     /// length between them, each in its own sentence of one clause, that disagree (121 days against 90).
     private func scheduleSpan(in sentences: [Sentence]) -> [AnalyzerHit] {
         guard sentences.count > 1, sentences.contains(where: { $0.contains(Self.spanWords) }) else { return [] }
+        // "开工日期：2025年3月1日", "应于2025年3月1日进场施工": the word is just before the date or just after it.
         func labelled(_ date: DateMention, in sentence: Sentence, by words: [String]) -> Bool {
             let before = text.string(max(sentence.range.lowerBound, date.range.lowerBound - 8)..<date.range.lowerBound)
-            return words.contains(where: before.contains)
+            let after = text.string(date.range.upperBound..<min(sentence.range.upperBound, date.range.upperBound + 4))
+            return words.contains { before.contains($0) || after.contains($0) }
         }
         var start: DateMention?, end: DateMention?
         for sentence in sentences where sentence.contains(["年"]) {
