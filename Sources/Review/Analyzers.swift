@@ -326,7 +326,7 @@ struct Analyzers {
     }
 
     /// "6,800.00" → 6800; nil for a cell that is not a number.
-    static func cellNumber(_ cell: Substring) -> Decimal? {
+    private static func cellNumber(_ cell: Substring) -> Decimal? {
         let written = cell.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
         guard written.first?.isNumber == true else { return nil }
         return Decimal(string: written)
@@ -375,28 +375,13 @@ struct Analyzers {
             // The line states the total ("合同总价：……"), not a share of it ("支付总价的30%，即……元").
             let lead = text.string(totalLine.lowerBound..<total.range.lowerBound)
             guard word + 2 <= total.range.lowerBound, !["%", "％", "百分之"].contains(where: lead.contains) else { continue }
-            var sum = 0, rows = 0, priced = false, previous = lineNumber - 2
-            while previous >= 0, case .item(let amount, let byQuantity) = listedItem(onLine: previous) {
-                guard let amount else { return [] }
-                sum += amount
-                rows += 1
-                priced = byQuantity
-                previous -= 1
-            }
-            // "本合同总价为……元，价款构成如下：" with the items below it, numbered alike ("（1）" … "（5）", not the "3.2" after).
-            if rows == 0, text.string(totalLine).hasSuffix("如下：") {
-                var next = lineNumber, digitNumbered: Bool?
-                while next < text.lineCount, case .item(let amount, let byQuantity) = listedItem(onLine: next) {
-                    let digits = text.scalars[text.trimmed(text.lineRange(next)).lowerBound].isASCIIDigit
-                    if digitNumbered == nil { digitNumbered = digits }
-                    guard digits == digitNumbered else { break }
-                    guard let amount else { return [] }
-                    sum += amount
-                    rows += 1
-                    priced = byQuantity
-                    next += 1
-                }
-            }
+            // The items directly above the total line; or, for "本合同总价为……元，价款构成如下：", directly below it,
+            // numbered alike ("（1）" … "（5）", not the "3.2" after them).
+            guard let above = listedItems(on: stride(from: lineNumber - 2, through: 0, by: -1), alikeOnly: false),
+                  let listed = above.rows == 0 && text.string(totalLine).hasSuffix("如下：")
+                      ? listedItems(on: lineNumber..<text.lineCount, alikeOnly: true) : above
+            else { return [] }
+            let (sum, rows, priced) = listed
             // One item adds nothing up, unless it is a unit price times a quantity ("单价……元/台" below "数量：10台").
             guard rows >= 2 || (rows == 1 && priced), sum != total.cents else { return [] }
             let items = rows == 1 ? "单价乘以数量为" : "明细各项金额之和为"
@@ -404,6 +389,23 @@ struct Analyzers {
                                 detail: "\(items)\(Self.yuan(sum))，而合计金额为\(Self.yuan(total.cents))，相差\(Self.yuan(abs(total.cents - sum)))")]
         }
         return []
+    }
+
+    /// The consecutive item lines among `lines`, in order, up to the first line that is not one (or, `alikeOnly`, not
+    /// numbered like the first: digits against brackets). Nil when an item's amount cannot be told.
+    private func listedItems(on lines: some Sequence<Int>, alikeOnly: Bool) -> (sum: Int, rows: Int, priced: Bool)? {
+        var sum = 0, rows = 0, priced = false, digitNumbered: Bool?
+        for index in lines {
+            guard case .item(let amount, let byQuantity) = listedItem(onLine: index) else { break }
+            let digits = text.scalars[text.trimmed(text.lineRange(index)).lowerBound].isASCIIDigit
+            if digitNumbered == nil { digitNumbered = digits }
+            if alikeOnly, digits != digitNumbered { break }
+            guard let amount else { return nil }
+            sum += amount
+            rows += 1
+            priced = byQuantity
+        }
+        return (sum, rows, priced)
     }
 
     /// Two scalars each.
@@ -760,7 +762,7 @@ struct Analyzers {
     }
 
     /// Words before a share that make the contract price its base: "支付30%", "支付合同总价的30%".
-    private static let shareOfPrice = ["支付", "付", "总价的", "总额的", "价款的", "合同金额的", "合同价的", "总费用的"]
+    private static let shareOfPrice = ["付", "总价的", "总额的", "价款的", "合同金额的", "合同价的", "总费用的"]
 
     /// "支付30%，即214,000元" in a contract of 680,000 yuan: the amount written is not the share of the price it
     /// names. A written amount whose base differs by more than a fifth is taken to be a share of something else.
