@@ -244,12 +244,13 @@ struct Analyzers {
         return duty.flatMap { searchable.group(1, of: $0) } ?? firstParty(in: sentence)
     }
 
-    /// Hits in one clause. Line items and the training penalty compare figures across its sentences; the others read
-    /// one sentence at a time.
+    /// Hits in one clause. Line items, the training penalty and the probation wage compare figures across its sentences;
+    /// the others read one sentence at a time.
     func hits(_ name: AnalyzerName, in range: Range<Int>, sentences: [Sentence]) -> [AnalyzerHit] {
         switch name {
         case .lineItemsTotal: return lineItemsTotal(in: range)
         case .trainingPenalty: return trainingPenalty(in: sentences)
+        case .probationWage: return probationWage(in: sentences)
         case .dateOrder: return sentenceHits(name, in: sentences) + scheduleSpan(in: sentences)
         default: return sentenceHits(name, in: sentences)
         }
@@ -281,7 +282,6 @@ struct Analyzers {
         case .leaseTerm: longPeriod(sentence, keywords: ["租赁期", "租期", "租赁期限"], limitYears: 20, label: "租赁期限")
         case .amountWordsMismatch: amountMismatch(sentence)
         case .shareAmount: shareAmount(sentence)
-        case .lineItemsTotal, .trainingPenalty: []
         case .dateOrder: dateOrder(sentence)
         case .creditCode: creditCodes(sentence)
         case .idNumber: idNumbers(sentence)
@@ -292,7 +292,7 @@ struct Analyzers {
         case .liabilityCap: liabilityCap(sentence)
         case .courtAtOtherSeat: courtAtOtherSeat(sentence)
         case .arbitrationAtOtherSeat: arbitrationAtOtherSeat(sentence)
-        case .probationWage: probationWage(sentence)
+        case .lineItemsTotal, .trainingPenalty, .probationWage: []
         }
     }
 
@@ -870,7 +870,22 @@ struct Analyzers {
 
     /// 劳动合同法第二十条: the probation wage may not be below 80% of the agreed wage. The probation wage is the amount or
     /// share whose nearest preceding mark is 试用期 ("月工资5000元，试用期月工资3500元"; "试用期工资按月工资的70%").
-    private func probationWage(_ sentence: Sentence) -> [AnalyzerHit] {
+    /// "月工资为人民币8,000元。试用期月工资为5,600元。": the agreed wage may be stated in an earlier sentence of the
+    /// clause, as a monthly figure.
+    private func probationWage(in sentences: [Sentence]) -> [AnalyzerHit] {
+        var agreed: Int?
+        var hits: [AnalyzerHit] = []
+        for sentence in sentences {
+            hits += probationWage(sentence, agreedElsewhere: agreed)
+            if sentence.contains(["月工资", "月薪", "每月"]), !sentence.contains(["试用期", "年薪"]),
+               let monthly = Quantities.money(in: sentence.searchable).map(\.cents).max() {
+                agreed = max(agreed ?? 0, monthly)
+            }
+        }
+        return hits
+    }
+
+    private func probationWage(_ sentence: Sentence, agreedElsewhere: Int?) -> [AnalyzerHit] {
         guard sentence.contains(["试用期"]), sentence.contains(["工资", "薪"]) else { return [] }
         func duringProbation(_ offset: Int, share: Bool = false) -> Bool {
             let before = sentence.scalars[sentence.range.lowerBound..<offset]
@@ -888,7 +903,7 @@ struct Analyzers {
         }
         let amounts = Quantities.money(in: sentence.searchable)
         let probation = amounts.filter { duringProbation($0.range.lowerBound) }.map(\.cents).min()
-        let regular = amounts.filter { !duringProbation($0.range.lowerBound) }.map(\.cents).max()
+        let regular = amounts.filter { !duringProbation($0.range.lowerBound) }.map(\.cents).max() ?? agreedElsewhere
         guard let probation, let regular, Double(probation) < 0.8 * Double(regular) else { return [] }
         return [AnalyzerHit(range: sentence.range, party: nil,
                             detail: "试用期工资\(Self.yuan(probation))低于约定工资\(Self.yuan(regular))的80%")]
@@ -1083,8 +1098,11 @@ struct Analyzers {
     /// statement counts too: "收到对账单后一个工作日内核对反馈，逾期视为确认".
     private func shortInspection(_ sentence: Sentence) -> [AnalyzerHit] {
         // "收到订单后1个工作日内确认或提出异议" is about accepting an order, not about goods received.
+        // Nor is an objection to a performance score ("对考核结果有异议的，可在三个工作日内申请复核"), nor a first look at
+        // model, count and appearance before the real acceptance ("三个工作日内……进行初步验收").
         guard sentence.contains(["验收", "检验", "异议", "验货", "核对", "索赔"]),
-              !(sentence.contains(["订单"]) && !sentence.contains(["验收", "检验", "验货"])) else { return [] }
+              !(sentence.contains(["订单"]) && !sentence.contains(["验收", "检验", "验货"])),
+              !sentence.contains(["考核", "评分", "初步验收", "初验"]) else { return [] }
         let searchable = sentence.searchable
         if sentence.contains(["当场", "当日", "当天", "即时", "当面"]), let spot = Self.onTheSpot.firstMatch(in: searchable) {
             return [AnalyzerHit(range: sentence.range, party: party(actingAt: searchable.documentRange(spot.range).lowerBound, in: sentence),
@@ -1092,7 +1110,8 @@ struct Analyzers {
         }
         // "隐蔽前四十八小时书面通知甲方验收" is notice given ahead, not time to inspect.
         guard let period = Quantities.periods(in: searchable).first(where: {
-            ($0.unit == .day || $0.unit == .workday || $0.unit == .hour) && $0.days <= 3.5 && !isAdvanceNotice($0.range)
+            ($0.unit == .workday ? $0.amount <= 3 : ($0.unit == .day || $0.unit == .hour) && $0.days <= 3.5)
+                && !isAdvanceNotice($0.range)
                 && !isOtherDeadline($0.range)
         }) else { return [] }
         let unit = period.unit == .workday ? "个工作日" : period.unit == .hour ? "小时" : "日"
@@ -1101,11 +1120,13 @@ struct Analyzers {
     }
 
     /// "验收合格后三日内支付35%" is time to pay, "24小时内提供检验记录" time to hand over papers, "七十二小时内将商品送至"
-    /// time to deliver, "留样48小时" how long a sample is kept: none is time to inspect.
+    /// time to deliver, "三个工作日内补足或更换" time to put a defect right, "留样48小时" how long a sample is kept: none is
+    /// time to inspect.
     private func isOtherDeadline(_ period: Range<Int>) -> Bool {
         let after = text.scalars[period.upperBound..<min(text.scalars.count, period.upperBound + 8)]
         let before = text.scalars[max(0, period.lowerBound - 3)..<period.lowerBound]
-        return ["支付", "付款", "付清", "结算", "提供", "提交", "出具", "送至", "送达", "运至", "发货", "交货"].contains { after.containsScalars(of: $0) }
+        return ["支付", "付款", "付清", "结算", "提供", "提交", "出具", "送至", "送达", "运至", "发货", "交货",
+                "核实", "补足", "补发", "更换", "调换", "答复", "回复", "整改", "修复", "维修"].contains { after.containsScalars(of: $0) }
             || ["留样", "保存", "保留", "存放"].contains { before.containsScalars(of: $0) }
     }
 
