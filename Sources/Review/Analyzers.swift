@@ -430,9 +430,13 @@ struct Analyzers {
         }) {
             return .item(named.cents, byQuantity: false)
         }
-        // A rate per unit beside the item's amount ("900,000元（每服务年度180,000元）") is not a second amount.
-        let whole = amounts.filter { amount in
+        // A rate per unit beside the item's amount ("900,000元（每服务年度180,000元）", "8,600平方米×38元/平方米=326,800元")
+        // is not a second amount; alone ("单价：398,000元/台") it is the unit price.
+        let notPerPeriod = amounts.filter { amount in
             !text.string(max(range.lowerBound, amount.range.lowerBound - 8)..<amount.range.lowerBound).contains("每")
+        }
+        let whole = notPerPeriod.count < 2 ? notPerPeriod : notPerPeriod.filter { amount in
+            !(amount.range.upperBound < range.upperBound && ["/", "／"].contains(text.scalars[amount.range.upperBound]))
         }
         guard whole.count == 1, let amount = whole.first, !line.contains(["%", "％", "百分之"]) else {
             return .item(nil, byQuantity: false)
@@ -1098,11 +1102,12 @@ struct Analyzers {
     /// statement counts too: "收到对账单后一个工作日内核对反馈，逾期视为确认".
     private func shortInspection(_ sentence: Sentence) -> [AnalyzerHit] {
         // "收到订单后1个工作日内确认或提出异议" is about accepting an order, not about goods received.
-        // Nor is an objection to a performance score ("对考核结果有异议的，可在三个工作日内申请复核"), nor a first look at
-        // model, count and appearance before the real acceptance ("三个工作日内……进行初步验收").
+        // Nor is an objection to a performance score ("对考核结果有异议的，可在三个工作日内申请复核"), nor a look at model,
+        // count and appearance that leaves quality to later ("三个工作日内……进行初步验收", "对品名、数量、外观……进行验收").
         guard sentence.contains(["验收", "检验", "异议", "验货", "核对", "索赔"]),
               !(sentence.contains(["订单"]) && !sentence.contains(["验收", "检验", "验货"])),
-              !sentence.contains(["考核", "评分", "初步验收", "初验"]) else { return [] }
+              !sentence.contains(["考核", "评分", "初步验收", "初验"]),
+              !(sentence.contains(["外观"]) && !sentence.contains(["质量", "性能", "功能", "品质"])) else { return [] }
         let searchable = sentence.searchable
         if sentence.contains(["当场", "当日", "当天", "即时", "当面"]), let spot = Self.onTheSpot.firstMatch(in: searchable) {
             return [AnalyzerHit(range: sentence.range, party: party(actingAt: searchable.documentRange(spot.range).lowerBound, in: sentence),
@@ -1125,6 +1130,8 @@ struct Analyzers {
     private func isOtherDeadline(_ period: Range<Int>) -> Bool {
         let after = text.scalars[period.upperBound..<min(text.scalars.count, period.upperBound + 8)]
         let before = text.scalars[max(0, period.lowerBound - 3)..<period.lowerBound]
+        // "三日内书面提出并提供第三方检测报告" is still time to object.
+        if ["提出", "异议"].contains(where: { after.containsScalars(of: $0) }) { return false }
         return ["支付", "付款", "付清", "结算", "提供", "提交", "出具", "送至", "送达", "运至", "发货", "交货",
                 "核实", "补足", "补发", "更换", "调换", "答复", "回复", "整改", "修复", "维修"].contains { after.containsScalars(of: $0) }
             || ["留样", "保存", "保留", "存放"].contains { before.containsScalars(of: $0) }
