@@ -57,6 +57,12 @@ async def main(base, contract, role):
             if "进度更新: complete - 100%" in out.getvalue():
                 break
             await asyncio.sleep(0.05)
+        # The status reply is not ordered against the progress events: on a loaded machine the server may read the
+        # client's get_status only after the review has finished, so the reply can arrive after "complete".
+        for _ in range(200):
+            if "任务状态: " in out.getvalue():
+                break
+            await asyncio.sleep(0.05)
         await client.disconnect()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await asyncio.wait_for(running, 5)
