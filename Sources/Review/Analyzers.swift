@@ -1060,8 +1060,9 @@ struct Analyzers {
     /// the counterparty's own district makes the forum its home court in all but name. The hit quotes the court
     /// sentence and, when the place is defined right after it in the same clause, that sentence too.
     private func courtAtOtherSeat(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["人民法院", "法院"]), sentence.contains(["签订地", "履行地"]),
-              sentence.contains(["管辖", "诉讼", "起诉"]) else { return [] }
+        guard sentence.contains(["人民法院", "法院"]), sentence.contains(["管辖", "诉讼", "起诉"]) else { return [] }
+        if let named = courtNamedAtOtherSeat(sentence) { return [named] }
+        guard sentence.contains(["签订地", "履行地"]) else { return [] }
         guard let designated = DesignatedPlace.first(in: sentence.searchable) ?? facts.designatedPlace,
               let district = designated.district, isCounterpartysSeat(Array(district.unicodeScalars)) else { return [] }
         let placeRange = designated.range
@@ -1069,6 +1070,25 @@ struct Analyzers {
             ? sentence.range.lowerBound..<placeRange.upperBound : sentence.range
         return [AnalyzerHit(range: quoted, party: nil,
                             detail: "约定由合同\(designated.kind)法院管辖，而该地点\(designated.place)位于对方住所地")]
+    }
+
+    private static let courtSeatSuffixes = Set("市区县".unicodeScalars)
+
+    /// "提交景洪市人民法院诉讼解决", "上海市徐汇区人民法院" when the counterparty's header block names 景洪 (上海) and the
+    /// reviewer's does not: the court named by its city, district or county is the other side's.
+    private func courtNamedAtOtherSeat(_ sentence: Sentence) -> AnalyzerHit? {
+        for start in sentence.offsets(of: "人民法院") {
+            let name = max(sentence.range.lowerBound, start - 10)..<start
+            for suffix in name where Self.courtSeatSuffixes.contains(text.scalars[suffix]) {
+                for length in [3, 2] where suffix - length >= name.lowerBound {
+                    let place = Array(text.scalars[(suffix - length)..<suffix])
+                    guard place.allSatisfy({ $0.properties.isIdeographic }), isCounterpartysSeat(place) else { continue }
+                    let court = String(String.UnicodeScalarView(text.scalars[(suffix - length)..<(start + 4)]))
+                    return AnalyzerHit(range: sentence.range, party: nil, detail: "约定由\(court)管辖，该地为对方所在地")
+                }
+            }
+        }
+        return nil
     }
 
     /// Whether `place` is written in the counterparty's header block (name, address) and not in the reviewer's.

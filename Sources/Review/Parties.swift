@@ -151,9 +151,12 @@ enum PartyExtractor {
             blocks.append(block)
             anchors.append(match.range.location)
         }
-        let headerEnd = header.documentRange(header.fullRange).upperBound
+        // A block is its party line and the field lines under it (address, representative, telephone), up to a blank
+        // line, a paragraph (the recitals, a project overview naming the other side's city) or the next block.
         for index in blocks.indices {
-            blocks[index].span = blocks[index].span.lowerBound..<(index + 1 < blocks.count ? blocks[index + 1].span.lowerBound : headerEnd)
+            let limit = index + 1 < anchors.count ? anchors[index + 1] : header.nsString.length
+            let end = fieldLinesEnd(from: anchors[index], before: limit, in: header)
+            blocks[index].span = blocks[index].span.lowerBound..<header.documentRange(NSRange(location: end, length: 0)).lowerBound
         }
         func owner(of location: Int) -> Int? { anchors.lastIndex { $0 < location } }
         for match in creditCode.matches(in: header) {
@@ -173,6 +176,19 @@ enum PartyExtractor {
     /// offset still points into the text.
     private static let bracketedBeforeColon = CompiledRegex(fixed: "【(\(alternation))】(?=[：:])")
     private static let bracketedDesignation = CompiledRegex(fixed: "【(\(alternation))】")
+
+    /// The end (UTF-16 offset in `header`) of the field lines that follow the party line at `start`.
+    private static func fieldLinesEnd(from start: Int, before limit: Int, in header: SearchableText) -> Int {
+        let lines = header.nsString
+        var line = lines.lineRange(for: NSRange(location: start, length: 0))
+        while NSMaxRange(line) < limit {
+            let following = lines.lineRange(for: NSRange(location: NSMaxRange(line), length: 0))
+            let field = lines.substring(with: following).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !field.isEmpty, field.unicodeScalars.count <= 50 else { break }
+            line = following
+        }
+        return min(NSMaxRange(line), limit)
+    }
 
     private static func labelled(_ header: SearchableText) -> SearchableText {
         guard header.string.contains("【") else { return header }

@@ -97,6 +97,28 @@ import Testing
         #expect(report.findings.contains { $0.ruleID == "deemed-acceptance" })
     }
 
+    @Test func aCourtNamedByTheOtherSidesCityIsTheirSeatEvenWhenTheRecitalsNameIt() async {
+        // The overview after the blocks names 景洪 too; it is no line of the reviewer's block.
+        let text = """
+        设计委托合同
+
+        委托方：云南澜沧湾旅游开发有限公司
+        地址：云南省景洪市嘎洒镇曼景保路9号
+
+        受托方：上海境筑建筑设计事务所有限公司
+        地址：上海市徐汇区龙腾大道2555号
+        项目概况：本项目位于景洪市嘎洒镇澜沧江东岸，规划用地约86亩，拟建客房约180间及餐饮、水疗、会议等配套设施，委托方委托受托方承担概念方案设计。
+
+        第一条 争议解决
+        因本合同产生的争议，协商不成的，提交景洪市人民法院诉讼解决。
+        """
+        let provider = await review(text, .consulting, .provider, names: ["上海境筑建筑设计事务所有限公司"])
+        let client = await review(text, .consulting, .client, names: ["云南澜沧湾旅游开发有限公司"])
+        let finding = provider.findings.first { $0.ruleID == "jurisdiction-place-at-counterparty" }
+        #expect(finding?.summary.contains("约定由景洪市人民法院管辖，该地为对方所在地") == true)
+        #expect(!client.findings.contains { $0.ruleID == "jurisdiction-place-at-counterparty" })
+    }
+
     @Test func anEmployeesConfidentialityPenaltyIsUnlawfulButACompanysIsNot() async {
         let clause = "乙方违反本协议的，应向甲方支付违约金人民币五万元。"
         let employee = await review(contract(.nda, "乙方在甲方任职期间及离职后均应保守甲方的商业秘密。" + clause), .nda, .receivingParty)
