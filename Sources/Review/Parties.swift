@@ -125,6 +125,8 @@ enum PartyExtractor {
         "(?m)^[ \\t\\u3000]*(\(alternation))[ \\t\\u3000]*(?:[（(]([^）)\\n]{1,24})[）)])?[ \\t\\u3000]*[：:][ \\t\\u3000]*([^\\n]*?)[ \\t\\u3000]*$")
     private static let signatureLine = CompiledRegex(fixed:
         "(?m)^[ \\t\\u3000]*(\(alternation))[ \\t\\u3000]*[（(](?:盖章|签字|签章|签名|公章)[^）)\\n]*[）)][ \\t\\u3000]*[：:][ \\t\\u3000]*([^\\n]*?)[ \\t\\u3000]*$")
+    private static let signatureHeading = CompiledRegex(fixed:
+        "(?:\(alternation))[ \\t\\u3000]*[（(](?:盖章|签字|签章|签名|公章)")
     private static let creditCode = CompiledRegex(fixed: "统一社会信用代码[^：:\\n]{0,6}[：:][ \\t\\u3000]*([0-9A-Za-z]{18})")
     private static let idNumber = CompiledRegex(fixed: "(?:身份证|公民身份号码|身份证件号码)[^：:\\n]{0,6}[：:][ \\t\\u3000]*([0-9]{17}[0-9Xx])")
 
@@ -242,13 +244,24 @@ enum PartyExtractor {
             let start = text.lineStarts[index]
             let end = index + 1 < text.lineStarts.count ? text.lineStarts[index + 1] : text.scalars.count
             guard signatureMarks.contains(where: { text.scalars[start..<end].containsScalars(of: $0) }) else { return [] }
-            let line = SearchableText(text.string(start..<end), base: start)
-            return signatureLine.matches(in: line).compactMap { match in
-                guard let designation = line.group(1, of: match), let name = line.group(2, of: match), !name.isEmpty
-                else { return nil }
-                return SignatureName(designation: designation, name: name, range: line.documentRange(match.range(at: 2)))
+            return signatureColumns(of: text, in: start..<end).flatMap { column -> [SignatureName] in
+                let cell = SearchableText(text.string(column), base: column.lowerBound)
+                return signatureLine.matches(in: cell).compactMap { match in
+                    guard let designation = cell.group(1, of: match), let name = cell.group(2, of: match), !name.isEmpty
+                    else { return nil }
+                    return SignatureName(designation: designation, name: name, range: cell.documentRange(match.range(at: 2)))
+                }
             }
         }
+    }
+
+    /// A signature line often holds both sides: "甲方（盖章）：某某公司        乙方（盖章）：", the blanks between
+    /// them gone once the text is normalised. The line is cut before every signature heading, each column read on its own.
+    private static func signatureColumns(of text: ReviewText, in line: Range<Int>) -> [Range<Int>] {
+        let searchable = SearchableText(text.string(line), base: line.lowerBound)
+        let cuts = signatureHeading.matches(in: searchable).map { searchable.documentRange($0.range).lowerBound }
+        let bounds = [line.lowerBound] + cuts.filter { $0 > line.lowerBound } + [line.upperBound]
+        return zip(bounds, bounds.dropFirst()).map { $0..<$1 }
     }
 }
 
