@@ -1077,7 +1077,7 @@ struct Analyzers {
     /// "提交景洪市人民法院诉讼解决", "上海市徐汇区人民法院" when the counterparty's header block names 景洪 (上海) and the
     /// reviewer's does not: the court named by its city, district or county is the other side's.
     private func courtNamedAtOtherSeat(_ sentence: Sentence) -> AnalyzerHit? {
-        for start in sentence.offsets(of: "人民法院") {
+        for start in sentence.offsets(of: "人民法院") where !isCourtAtPropertysPlace(start, in: sentence) {
             let name = max(sentence.range.lowerBound, start - 10)..<start
             for suffix in name where Self.courtSeatSuffixes.contains(text.scalars[suffix]) {
                 for length in [3, 2] where suffix - length >= name.lowerBound {
@@ -1089,6 +1089,16 @@ struct Analyzers {
             }
         }
         return nil
+    }
+
+    /// "向该商铺所在地的成都市锦江区人民法院起诉": a court chosen for where the premises, site or project is, not for
+    /// whose seat it is (for leases of buildings and construction it is the statutory forum), however the seats fall.
+    private func isCourtAtPropertysPlace(_ court: Int, in sentence: Sentence) -> Bool {
+        let lead = text.string(max(sentence.range.lowerBound, court - 24)..<court)
+        guard let located = lead.range(of: "所在地", options: .backwards) else { return false }
+        let owner = lead[..<located.lowerBound].suffix(6)
+        let seats = PartyVocabulary.designations + sides.reviewerTerms + sides.counterpartyTerms + ["住所", "住址", "公司", "方", "原告", "被告"]
+        return !seats.contains(where: owner.contains)
     }
 
     /// Whether `place` is written in the counterparty's header block (name, address) and not in the reviewer's.
