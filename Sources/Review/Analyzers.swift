@@ -46,6 +46,10 @@ struct ContractFacts: Sendable {
     var designatedPlace: DesignatedPlace?
     var hasDeposit: Bool
     var hasPenalty: Bool
+    /// The monthly wage stated outside the probation clause, for employment contracts.
+    var monthlyWage: Int?
+    /// The base that most written shares of one name agree on, by name ("务费" → 1,800,000 yuan, in cents).
+    var shareBases: [String: Double]
 }
 
 /// "合同签订地宁波市江北区人民法院", "签订地点：深圳市南山区": the place of signing or performance and its districts.
@@ -301,7 +305,7 @@ struct Analyzers {
         var sum = 0, rows = 0
         var total: (cents: Int, range: Range<Int>)?
         guard text.scalars[range].contains(where: { $0 == "｜" || $0 == "|" || $0 == "\t" })
-            || text.contains(Self.cellGap, in: range) else { return listedItemsTotal(in: range) }
+            || text.contains(Self.cellGap, in: range) else { return listedItemsTotal(in: range) + instalmentsTotal(in: range) }
         var columns: PricedColumns?
         for line in Self.sentences(of: text, in: range) {
             let cells = Self.cells(of: line.searchable.string)
@@ -389,6 +393,23 @@ struct Analyzers {
                                 detail: "\(items)\(Self.yuan(sum))，而合计金额为\(Self.yuan(total.cents))，相差\(Self.yuan(abs(total.cents - sum)))")]
         }
         return []
+    }
+
+    /// "借款本金按以下计划分三期归还：" above numbered lines of one amount each: the instalments of the whole principal or
+    /// price must add up to the total the contract states. Read from the first instalment's clause, which is quoted; a
+    /// schedule of the rest ("余款分两期支付：") is left alone.
+    private func instalmentsTotal(in range: Range<Int>) -> [AnalyzerHit] {
+        guard let price = facts.price, price > 0, let first = text.lines(range).first, first >= 2 else { return [] }
+        let intro = text.trimmed(text.lineRange(first - 2))
+        let line = Sentence(range: intro, scalars: text.scalars[intro])
+        guard let colon = line.scalars.last, colon == "：" || colon == ":",
+              line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "还款计划", "付款计划"]),
+              !line.contains(["余", "剩", "尾", "部分", "%", "％"]), Quantities.money(in: line.searchable).isEmpty,
+              let (sum, rows, _) = listedItems(on: (first - 1)..<text.lineCount, alikeOnly: true), rows >= 2, sum != price,
+              abs(Double(sum) / Double(price) - 1) <= 0.5
+        else { return [] }
+        return [AnalyzerHit(range: range, party: nil,
+                            detail: "各期金额之和为\(Self.yuan(sum))，而合同约定的总额为\(Self.yuan(price))，相差\(Self.yuan(abs(sum - price)))")]
     }
 
     /// The consecutive item lines among `lines`, in order, up to the first line that is not one (or, `alikeOnly`, not
@@ -768,23 +789,64 @@ struct Analyzers {
     /// Words before a share that make the contract price its base: "支付30%", "支付合同总价的30%".
     private static let shareOfPrice = ["付", "总价的", "总额的", "价款的", "合同金额的", "合同价的", "总费用的"]
 
-    /// "支付30%，即214,000元" in a contract of 680,000 yuan: the amount written is not the share of the price it
-    /// names. A written amount whose base differs by more than a fifth is taken to be a share of something else.
-    private func shareAmount(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard let price = facts.price, price > 0, sentence.contains(["即"]), sentence.contains(["%", "％", "百分之"])
-        else { return [] }
+    /// "支付30%，即214,000元": a share of a base written with the amount it comes to.
+    struct WrittenShare {
+        var rate: Double
+        var cents: Int
+        /// The two characters naming the base before 的 ("服务费的20%" → "务费"); nil when no 的 precedes the rate.
+        var base: String?
+        var ofPrice: Bool
+        var impliedBase: Double { Double(cents) / rate }
+    }
+
+    static func writtenShares(in sentence: Sentence, of text: ReviewText) -> [WrittenShare] {
+        guard sentence.contains(["即"]), sentence.contains(["%", "％", "百分之"]) else { return [] }
         let amounts = Quantities.money(in: sentence.searchable)
-        for rate in Quantities.rates(in: sentence.searchable) where rate.value > 0 && rate.value < 1 {
-            let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 6)..<rate.range.lowerBound)
-            guard Self.shareOfPrice.contains(where: before.hasSuffix),
+        return Quantities.rates(in: sentence.searchable).compactMap { rate in
+            guard rate.value > 0, rate.value < 1,
                   let amount = amounts.first(where: { $0.range.lowerBound >= rate.range.upperBound }),
                   case let gap = text.string(rate.range.upperBound..<amount.range.lowerBound), gap.count <= 3, gap.contains("即")
-            else { continue }
-            let expected = Int((Double(price) * rate.value).rounded())
-            let base = Double(amount.cents) / rate.value
-            guard abs(amount.cents - expected) > max(100, expected / 200), abs(base / Double(price) - 1) <= 0.2 else { continue }
+            else { return nil }
+            let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 6)..<rate.range.lowerBound)
+            let base = before.hasSuffix("的") ? String(before.dropLast().suffix(2)) : nil
+            return WrittenShare(rate: rate.value, cents: amount.cents, base: base,
+                                ofPrice: shareOfPrice.contains(where: before.hasSuffix))
+        }
+    }
+
+    /// For each name of a base written with three or more shares ("基础服务费的30%，即540,000元" and its siblings),
+    /// the base that more than half of them imply.
+    static func agreedShareBases(in text: ReviewText, clauses: [Range<Int>]) -> [String: Double] {
+        let shares = clauses.filter { text.scalars[$0].containsScalars(of: "即") }
+            .flatMap { sentences(of: text, in: $0) }
+            .flatMap { writtenShares(in: $0, of: text) }
+        var bases: [String: Double] = [:]
+        for (name, group) in Dictionary(grouping: shares, by: \.base) {
+            guard let name, group.count >= 3 else { continue }
+            bases[name] = group.lazy.map(\.impliedBase).first { base in
+                group.filter { abs($0.impliedBase / base - 1) < 0.005 }.count * 2 > group.count
+            }
+        }
+        return bases
+    }
+
+    /// A written share whose amount is off: against the base its siblings agree on ("基础服务费的30%，即540,000元 …
+    /// 基础服务费的20%，即460,000元"), or against the contract price when it names the price — a written amount whose
+    /// base differs from the price by more than a fifth is taken to be a share of something else.
+    private func shareAmount(_ sentence: Sentence) -> [AnalyzerHit] {
+        for share in Self.writtenShares(in: sentence, of: text) {
+            let (base, label): (Double, String)
+            if let agreed = share.base.flatMap({ facts.shareBases[$0] }) {
+                (base, label) = (agreed, "按其他各期共同的基数\(Self.yuan(Int(agreed.rounded())))")
+            } else if share.ofPrice, let price = facts.price, price > 0, abs(share.impliedBase / Double(price) - 1) <= 0.2 {
+                (base, label) = (Double(price), "按合同价款\(Self.yuan(price))")
+            } else {
+                continue
+            }
+            let expected = Int((base * share.rate).rounded())
+            guard abs(share.cents - expected) > max(100, expected / 200) else { continue }
             return [AnalyzerHit(range: sentence.range, party: nil,
-                                detail: "按合同价款\(Self.yuan(price))的\(Self.percent(rate.value))计算应为\(Self.yuan(expected))，合同却写为\(Self.yuan(amount.cents))")]
+                                detail: "\(label)的\(Self.percent(share.rate))计算应为\(Self.yuan(expected))，合同却写为\(Self.yuan(share.cents))")]
         }
         return []
     }
@@ -876,8 +938,18 @@ struct Analyzers {
     /// share whose nearest preceding mark is 试用期 ("月工资5000元，试用期月工资3500元"; "试用期工资按月工资的70%").
     /// "月工资为人民币8,000元。试用期月工资为5,600元。": the agreed wage may be stated in an earlier sentence of the
     /// clause, as a monthly figure.
+    /// The monthly wage a contract states in its own sentence ("转正后的月工资……合计人民币6,000元"), for a probation
+    /// wage stated in another clause.
+    static func statedMonthlyWage(in text: ReviewText, clauses: [Range<Int>]) -> Int? {
+        clauses.filter { text.scalars[$0].containsScalars(of: "工资") || text.scalars[$0].containsScalars(of: "月薪") }
+            .flatMap { sentences(of: text, in: $0) }
+            .filter { $0.contains(["月工资", "月薪", "基本工资"]) && !$0.contains(["试用期", "年薪"]) }
+            .compactMap { Quantities.money(in: $0.searchable).map(\.cents).max() }
+            .max()
+    }
+
     private func probationWage(in sentences: [Sentence]) -> [AnalyzerHit] {
-        var agreed: Int?
+        var agreed = facts.monthlyWage
         var hits: [AnalyzerHit] = []
         for sentence in sentences {
             hits += probationWage(sentence, agreedElsewhere: agreed)

@@ -61,7 +61,9 @@ public struct ReviewEngine: Sendable {
             blocks: blocks, signatures: PartyExtractor.signatures(in: reviewText),
             price: Self.contractPrice(whole), term: Self.contractTerm(reviewText, clauses: clauses),
             designatedPlace: reviewText.contains("签订地") || reviewText.contains("履行地") ? DesignatedPlace.first(in: whole) : nil,
-            hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"))
+            hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"),
+            monthlyWage: type == .employment ? Analyzers.statedMonthlyWage(in: reviewText, clauses: clauses.map(\.range)) : nil,
+            shareBases: Analyzers.agreedShareBases(in: reviewText, clauses: clauses.map(\.range)))
         await progress(ReviewProgress(stage: .entities, fraction: 1))
 
         func session(_ voice: ReviewSession.Voice, sides: PartySides, applies: (Rule) -> Bool) -> ReviewSession {
