@@ -643,8 +643,11 @@ struct Analyzers {
             let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 8)..<rate.range.lowerBound)
             return !Self.longerRateNames.contains(where: before.contains)
         }
+        // "每逾期一日按货款的0.5%……累计不超过货款的10%": a low cap on the total keeps the daily rate from adding up.
+        let caps = Set(Quantities.rates(in: sentence.searchable)).subtracting(nonCapRates(sentence))
         guard !hourly || isHourly(sentence), let rate = rates.first,
-              rate.value * (hourly ? 24 : 1) > settings.dailyRateLimit else { return [] }
+              rate.value * (hourly ? 24 : 1) > settings.dailyRateLimit,
+              caps.map(\.value).max().map({ $0 > 0.2 }) ?? true else { return [] }
         let detail = hourly
             ? "按小时\(Self.percent(rate.value))计算，持续一日即达\(Self.percent(rate.value * 24))"
             : "按日\(Self.percent(rate.value))计算，折合年化约\(Self.percent(rate.value * 365))，远高于市场水平（一年期LPR \(Self.number(settings.lprOneYearPercent))%的四倍为\(Self.percent(settings.interestCap))）"
