@@ -343,8 +343,16 @@ struct Analyzers {
 
         init?(header: [Substring]) {
             func column(_ words: [String]) -> Int? { header.firstIndex { cell in words.contains(where: cell.contains) } }
-            guard let price = column(["单价"]), let quantity = column(["数量"]), let amount = column(["金额", "合价", "小计", "总价"])
+            guard let price = column(["单价"]), var quantity = column(["数量"]), let amount = column(["金额", "合价", "小计", "总价"])
             else { return nil }
+            // "单价（元/W）" is priced per watt: the quantity it multiplies is the column counted in W ("总功率（W）").
+            if let slash = header[price].firstIndex(where: { $0 == "/" || $0 == "／" }) {
+                let unit = header[price][header[price].index(after: slash)...].prefix { !")）".contains($0) }
+                if !unit.isEmpty, !header[quantity].contains(unit),
+                   let measured = header.indices.first(where: { $0 != price && header[$0].contains(unit) }) {
+                    quantity = measured
+                }
+            }
             // "单价（万元）" beside "金额（元）", "数量（万个）" beside "单价（元/个）": the columns count in different units.
             guard Set([price, quantity, amount].map { header[$0].contains("万") }).count == 1 else { return nil }
             (self.price, self.quantity, self.amount) = (price, quantity, amount)
