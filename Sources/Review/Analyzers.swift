@@ -651,11 +651,11 @@ struct Analyzers {
             let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 8)..<rate.range.lowerBound)
             return !Self.longerRateNames.contains(where: before.contains)
         }
+        guard !hourly || isHourly(sentence), let rate = rates.first,
+              rate.value * (hourly ? 24 : 1) > settings.dailyRateLimit else { return [] }
         // "每逾期一日按货款的0.5%……累计不超过货款的10%": a low cap on the total keeps the daily rate from adding up.
         let caps = Set(Quantities.rates(in: sentence.searchable)).subtracting(nonCapRates(sentence))
-        guard !hourly || isHourly(sentence), let rate = rates.first,
-              rate.value * (hourly ? 24 : 1) > settings.dailyRateLimit,
-              caps.map(\.value).max().map({ $0 > 0.2 }) ?? true else { return [] }
+        if let cap = caps.map(\.value).max(), cap <= 0.2 { return [] }
         let detail = hourly
             ? "按小时\(Self.percent(rate.value))计算，持续一日即达\(Self.percent(rate.value * 24))"
             : "按日\(Self.percent(rate.value))计算，折合年化约\(Self.percent(rate.value * 365))，远高于市场水平（一年期LPR \(Self.number(settings.lprOneYearPercent))%的四倍为\(Self.percent(settings.interestCap))）"
@@ -828,7 +828,10 @@ struct Analyzers {
     /// For each name of a base written with three or more shares ("基础服务费的30%，即540,000元" and its siblings),
     /// the base that more than half of them imply.
     static func agreedShareBases(in text: ReviewText, clauses: [Range<Int>]) -> [String: Double] {
-        let shares = clauses.filter { text.scalars[$0].containsScalars(of: "即") }
+        let shares = clauses.filter { clause in
+            ["即"].contains { text.contains(Array($0.unicodeScalars), in: clause) }
+                && ["%", "％", "百分之"].contains { text.contains(Array($0.unicodeScalars), in: clause) }
+        }
             .flatMap { sentences(of: text, in: $0) }
             .flatMap { writtenShares(in: $0, of: text) }
         var bases: [String: Double] = [:]
@@ -945,27 +948,31 @@ struct Analyzers {
             && ["工资", "薪资", "薪酬", "工资标准", "月薪", "基本工资"].contains { text.dropLast().hasSuffix($0) }
     }
 
-    /// 劳动合同法第二十条: the probation wage may not be below 80% of the agreed wage. The probation wage is the amount or
-    /// share whose nearest preceding mark is 试用期 ("月工资5000元，试用期月工资3500元"; "试用期工资按月工资的70%").
-    /// "月工资为人民币8,000元。试用期月工资为5,600元。": the agreed wage may be stated in an earlier sentence of the
-    /// clause, as a monthly figure.
-    /// The monthly wage a contract states in its own sentence ("转正后的月工资……合计人民币6,000元"), for a probation
-    /// wage stated in another clause.
+    /// The monthly wage a contract states in a sentence of its own outside probation ("转正后的月工资……合计人民币6,000元"),
+    /// for a probation wage stated in another clause.
     static func statedMonthlyWage(in text: ReviewText, clauses: [Range<Int>]) -> Int? {
         clauses.filter { text.scalars[$0].containsScalars(of: "工资") || text.scalars[$0].containsScalars(of: "月薪") }
             .flatMap { sentences(of: text, in: $0) }
-            .filter { $0.contains(["月工资", "月薪", "基本工资"]) && !$0.contains(["试用期", "年薪"]) }
-            .compactMap { Quantities.money(in: $0.searchable).map(\.cents).max() }
+            .compactMap { monthlyWage(in: $0, named: ["月工资", "月薪", "基本工资"]) }
             .max()
     }
 
+    /// The largest amount of a sentence that names a monthly wage by one of `words` and is not about probation.
+    private static func monthlyWage(in sentence: Sentence, named words: [String]) -> Int? {
+        guard sentence.contains(words), !sentence.contains(["试用期", "年薪"]) else { return nil }
+        return Quantities.money(in: sentence.searchable).map(\.cents).max()
+    }
+
+    /// 劳动合同法第二十条: the probation wage may not be below 80% of the agreed wage. The probation wage is the amount or
+    /// share whose nearest preceding mark is 试用期 ("月工资5000元，试用期月工资3500元"; "试用期工资按月工资的70%").
+    /// "月工资为人民币8,000元。试用期月工资为5,600元。": the agreed wage may be stated in an earlier sentence of the
+    /// clause, as a monthly figure, or in another clause (`facts.monthlyWage`).
     private func probationWage(in sentences: [Sentence]) -> [AnalyzerHit] {
         var agreed = facts.monthlyWage
         var hits: [AnalyzerHit] = []
         for sentence in sentences {
             hits += probationWage(sentence, agreedElsewhere: agreed)
-            if sentence.contains(["月工资", "月薪", "每月"]), !sentence.contains(["试用期", "年薪"]),
-               let monthly = Quantities.money(in: sentence.searchable).map(\.cents).max() {
+            if let monthly = Self.monthlyWage(in: sentence, named: ["月工资", "月薪", "每月"]) {
                 agreed = max(agreed ?? 0, monthly)
             }
         }

@@ -57,13 +57,14 @@ public struct ReviewEngine: Sendable {
         let blocks = Self.partyBlocks(reviewText, clauses: clauses, type: type)
         let sides = PartySides(blocks: blocks, type: type, role: role, partyNames: partyNames)
         let whole = SearchableText(text, base: 0)
+        let clauseRanges = clauses.map(\.range)
         let facts = ContractFacts(
             blocks: blocks, signatures: PartyExtractor.signatures(in: reviewText),
             price: Self.contractPrice(whole), term: Self.contractTerm(reviewText, clauses: clauses),
             designatedPlace: reviewText.contains("签订地") || reviewText.contains("履行地") ? DesignatedPlace.first(in: whole) : nil,
             hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"),
-            monthlyWage: type == .employment ? Analyzers.statedMonthlyWage(in: reviewText, clauses: clauses.map(\.range)) : nil,
-            shareBases: Analyzers.agreedShareBases(in: reviewText, clauses: clauses.map(\.range)))
+            monthlyWage: type == .employment ? Analyzers.statedMonthlyWage(in: reviewText, clauses: clauseRanges) : nil,
+            shareBases: Analyzers.agreedShareBases(in: reviewText, clauses: clauseRanges))
         await progress(ReviewProgress(stage: .entities, fraction: 1))
 
         func session(_ voice: ReviewSession.Voice, sides: PartySides, applies: (Rule) -> Bool) -> ReviewSession {
