@@ -48,6 +48,8 @@ struct ContractFacts: Sendable {
     var hasPenalty: Bool
     /// The monthly wage stated outside the probation clause, for employment contracts.
     var monthlyWage: Int?
+    /// The training cost an employment contract totals up outside the penalty clause ("培训费用合计约186,000元"), in cents.
+    var trainingCost: Int?
     /// The base that most written shares of one name agree on, by name ("务费" → 1,800,000 yuan, in cents).
     var shareBases: [String: Double]
 }
@@ -515,6 +517,7 @@ struct Analyzers {
     /// 劳动合同法第二十二条: the 违约金 for leaving before a service period ends may not exceed the training cost the
     /// employer paid. The cost and the penalty are usually stated in different sentences of one clause; an amount counts
     /// as the penalty when 违约金 is the nearer of the two words before it, as the cost when its sentence is about 培训.
+    /// A clause that states no cost is compared with the total the contract gives elsewhere (`facts.trainingCost`).
     private func trainingPenalty(in sentences: [Sentence]) -> [AnalyzerHit] {
         guard sentences.contains(where: { $0.contains(["服务期"]) }) else { return [] }
         var cost: Int?
@@ -530,7 +533,7 @@ struct Analyzers {
                 }
             }
         }
-        guard let cost, let penalty, penalty.cents > cost else { return [] }
+        guard let cost = cost ?? facts.trainingCost, let penalty, penalty.cents > cost else { return [] }
         return [AnalyzerHit(range: penalty.sentence.range, party: nil,
                             detail: "服务期违约金\(Self.yuan(penalty.cents))超过用人单位提供的培训费用\(Self.yuan(cost))")]
     }
@@ -954,6 +957,16 @@ struct Analyzers {
         clauses.filter { text.scalars[$0].containsScalars(of: "工资") || text.scalars[$0].containsScalars(of: "月薪") }
             .flatMap { sentences(of: text, in: $0) }
             .compactMap { monthlyWage(in: $0, named: ["月工资", "月薪", "基本工资"]) }
+            .max()
+    }
+
+    /// "培训机构学费、考试费及差旅食宿费合计约人民币186,000元": the largest amount of a sentence that totals up a
+    /// training cost; a threshold ("培训费用超过5万元的") or a penalty is no statement of what was spent.
+    static func statedTrainingCost(in text: ReviewText, clauses: [Range<Int>]) -> Int? {
+        clauses.filter { text.scalars[$0].containsScalars(of: "培训") }
+            .flatMap { sentences(of: text, in: $0) }
+            .filter { $0.contains(["培训"]) && $0.contains(["合计", "共计", "总计", "测算", "预计"]) && !$0.contains(["违约金", "超过"]) }
+            .compactMap { Quantities.money(in: $0.searchable).map(\.cents).max() }
             .max()
     }
 
