@@ -1045,9 +1045,9 @@ struct Analyzers {
                 return [AnalyzerHit(range: sentence.range, party: nil,
                                     detail: "终止日\(Self.day(end))早于起始日\(Self.day(start))")]
             }
-            // "租期贰年，自2025年8月1日起至2026年7月31日止": the length stated just before the dates disagrees with them.
-            if let stated = periods.last(where: { $0.range.upperBound <= start.range.lowerBound }),
-               text.string(stated.range.upperBound..<start.range.lowerBound).count <= 6 {
+            // "租期贰年，自2025年8月1日起至2026年7月31日止", "免租期自2025年6月1日起至2025年8月31日止，共计两个月": the
+            // length stated just before the dates, or totalled just after them, disagrees with them.
+            if let stated = statedLength(before: start, after: end, among: periods) {
                 let statedMonths = Double(stated.amount * (stated.unit == .year ? 12 : 1))
                 let spanned = Self.months(from: start, to: end)
                 if abs(statedMonths - spanned) >= 0.9 {
@@ -1069,6 +1069,21 @@ struct Analyzers {
         }
         return []
     }
+
+    private func statedLength(before start: DateMention, after end: DateMention, among periods: [PeriodMention]) -> PeriodMention? {
+        if let before = periods.last(where: { $0.range.upperBound <= start.range.lowerBound }),
+           text.string(before.range.upperBound..<start.range.lowerBound).count <= 6 {
+            return before
+        }
+        return periods.first { period in
+            guard period.range.lowerBound >= end.range.upperBound else { return false }
+            let between = text.string(end.range.upperBound..<period.range.lowerBound)
+            return between.count <= 8 && Self.lengthTotals.contains(where: between.contains)
+        }
+    }
+
+    /// "止，共计两个月", "止，为期三年": words that total up the dates just before them.
+    private static let lengthTotals = ["共", "计", "为期", "合"]
 
     private static let startWords = ["开工", "开始", "起始", "进场", "起租", "开业"]
     private static let finishWords = ["竣工", "完工", "完成", "结束", "截止", "届满", "到期", "终止"]
