@@ -25,6 +25,7 @@ enum AnalyzerName: String, Sendable, CaseIterable {
     case courtAtOtherSeat = "court_at_other_seat"
     case arbitrationAtOtherSeat = "arbitration_at_other_seat"
     case probationWage = "probation_wage"
+    case amountArithmetic = "amount_arithmetic"
 }
 
 /// Evidence an analyzer found: the scalar range to quote, the party the term burdens, and a sentence for the finding.
@@ -48,6 +49,8 @@ struct ContractFacts: Sendable {
     var hasPenalty: Bool
     /// The monthly wage stated outside the probation clause, for employment contracts.
     var monthlyWage: Int?
+    /// Every area the contract states ("计租面积为6,850平方米"), in square metres, for rents per square metre.
+    var areas: [Double]
     /// The training cost an employment contract totals up outside the penalty clause ("培训费用合计约186,000元"), in cents.
     var trainingCost: Int?
     /// The base that most written shares of one name agree on, by name ("务费" → 1,800,000 yuan, in cents).
@@ -250,13 +253,14 @@ struct Analyzers {
         return duty.flatMap { searchable.group(1, of: $0) } ?? firstParty(in: sentence)
     }
 
-    /// Hits in one clause. Line items, the training penalty and the probation wage compare figures across its sentences;
-    /// the others read one sentence at a time.
+    /// Hits in one clause. Line items, the training penalty, the probation wage and the amount arithmetic compare figures
+    /// across its sentences; the others read one sentence at a time.
     func hits(_ name: AnalyzerName, in range: Range<Int>, sentences: [Sentence]) -> [AnalyzerHit] {
         switch name {
         case .lineItemsTotal: return lineItemsTotal(in: range)
         case .trainingPenalty: return trainingPenalty(in: sentences)
         case .probationWage: return probationWage(in: sentences)
+        case .amountArithmetic: return amountArithmetic(in: sentences)
         case .dateOrder: return sentenceHits(name, in: sentences) + scheduleSpan(in: sentences)
         default: return sentenceHits(name, in: sentences)
         }
@@ -298,7 +302,7 @@ struct Analyzers {
         case .liabilityCap: liabilityCap(sentence)
         case .courtAtOtherSeat: courtAtOtherSeat(sentence)
         case .arbitrationAtOtherSeat: arbitrationAtOtherSeat(sentence)
-        case .lineItemsTotal, .trainingPenalty, .probationWage: []
+        case .lineItemsTotal, .trainingPenalty, .probationWage, .amountArithmetic: []
         }
     }
 
@@ -407,20 +411,54 @@ struct Analyzers {
 
     /// "借款本金按以下计划分三期归还：" above numbered lines of one amount each: the instalments of the whole principal or
     /// price must add up to the total the contract states. Read from the first instalment's clause, which is quoted; a
-    /// schedule of the rest ("余款分两期支付：") is left alone.
+    /// schedule of the rest ("余款分两期支付：") is left alone. Under a heading that does not say the schedule is the
+    /// whole ("付款安排："), the instalments are compared only when the contract keeps nothing back elsewhere (质保金,
+    /// 尾款).
     private func instalmentsTotal(in range: Range<Int>) -> [AnalyzerHit] {
         guard let price = facts.price, price > 0, let first = text.lines(range).first, first >= 2 else { return [] }
         let intro = text.trimmed(text.lineRange(first - 2))
         let line = Sentence(range: intro, scalars: text.scalars[intro])
-        guard let colon = line.scalars.last, colon == "：" || colon == ":",
-              line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "还款计划", "付款计划"]),
-              !line.contains(["余", "剩", "尾", "部分", "%", "％"]), Quantities.money(in: line.searchable).isEmpty,
-              let (sum, rows, _) = listedItems(on: (first - 1)..<text.lineCount, alikeOnly: true), rows >= 2, sum != price,
-              abs(Double(sum) / Double(price) - 1) <= 0.5
+        let wholeSchedule = line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "还款计划", "付款计划"])
+        let paymentHeading = line.contains(["付款安排", "付款方式", "支付方式", "支付安排", "付款进度"])
+            && !Self.amountsKeptBack.contains(where: text.contains)
+        guard let colon = line.scalars.last, colon == "：" || colon == ":", wholeSchedule || paymentHeading,
+              !line.contains(["余", "剩", "尾", "部分", "%", "％"]), Quantities.money(in: line.searchable).isEmpty
         else { return [] }
-        return [AnalyzerHit(range: range, party: nil,
-                            detail: "各期金额之和为\(Self.yuan(sum))，而合同约定的总额为\(Self.yuan(price))，相差\(Self.yuan(abs(sum - price)))")]
+        if let (sum, rows, _) = listedItems(on: (first - 1)..<text.lineCount, alikeOnly: true) {
+            guard rows >= 2, sum != price, abs(Double(sum) / Double(price) - 1) <= 0.5 else { return [] }
+            return [AnalyzerHit(range: range, party: nil,
+                                detail: "各期金额之和为\(Self.yuan(sum))，而合同约定的总额为\(Self.yuan(price))，相差\(Self.yuan(abs(sum - price)))")]
+        }
+        // Instalments given as shares of the price ("支付服务费总额的30%，即人民币204,000元") are added up by share.
+        guard !Self.amountsKeptBack.contains(where: text.contains), let shares = scheduledShares(from: first - 1),
+              shares.rows >= 2, shares.total >= 0.5, abs(shares.total - 1) > 0.001
+        else { return [] }
+        let gap = Int((Double(price) * abs(1 - shares.total)).rounded())
+        let outcome = shares.total < 1 ? "合同价款中\(Self.yuan(gap))没有约定何时支付" : "超出合同价款\(Self.yuan(gap))"
+        return [AnalyzerHit(range: range, party: nil, detail: "各期付款比例之和为\(Self.percent(shares.total))，\(outcome)")]
     }
+
+    /// The shares of the lines from `start` numbered alike ("（1）", "（2）"; the next "6.3" ends them), one each: nil
+    /// when a line gives none.
+    private func scheduledShares(from start: Int) -> (total: Double, rows: Int)? {
+        var total = 0.0, rows = 0, digitNumbered: Bool?
+        for index in start..<text.lineCount {
+            let range = text.trimmed(text.lineRange(index))
+            guard !range.isEmpty else { break }
+            let line = Sentence(range: range, scalars: text.scalars[range])
+            guard Self.itemNumber.firstMatch(in: line.searchable) != nil else { break }
+            let digits = text.scalars[range.lowerBound].isASCIIDigit
+            if digitNumbered == nil { digitNumbered = digits }
+            guard digits == digitNumbered else { break }
+            guard let share = nonCapRates(line).first else { return nil }
+            total += share.value
+            rows += 1
+        }
+        return (total, rows)
+    }
+
+    /// Sums a contract keeps back from the payment schedule and pays under another clause.
+    private static let amountsKeptBack = ["质保金", "质量保证金", "保证金", "尾款", "余款", "剩余", "其余"]
 
     /// The consecutive item lines among `lines`, in order, up to the first line that is not one (or, `alikeOnly`, not
     /// numbered like the first: digits against brackets). Nil when an item's amount cannot be told.
@@ -868,7 +906,7 @@ struct Analyzers {
         return []
     }
 
-    private func distance(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Int {
+    func distance(_ lhs: Range<Int>, _ rhs: Range<Int>) -> Int {
         lhs.upperBound <= rhs.lowerBound ? rhs.lowerBound - lhs.upperBound : max(0, lhs.lowerBound - rhs.upperBound)
     }
 

@@ -1,0 +1,114 @@
+import Foundation
+
+/// Sums a contract works out in its own words and gets wrong: twelve months against the yearly figure beside them, a
+/// rent per square metre against the monthly rent and the leased area, and a worked example against the rate it
+/// illustrates. Each is a figure the other side can hold the reviewer to.
+extension Analyzers {
+    /// Hits in one clause: each sentence on its own for the monthly and yearly figures and the rent per area, the whole
+    /// clause for a rate and the example after it.
+    func amountArithmetic(in sentences: [Sentence]) -> [AnalyzerHit] {
+        for sentence in sentences {
+            if let hit = monthlyAgainstYearly(sentence) ?? rentAgainstArea(sentence) { return [hit] }
+        }
+        return workedExample(in: sentences).map { [$0] } ?? []
+    }
+
+    // MARK: - Twelve months
+
+    /// Words right before an amount that make it a month's or a year's figure.
+    private static let monthlyLabels = ["每月", "月租金", "月服务费", "月费用", "月合计", "月费", "月管理费"]
+    private static let yearlyLabels = ["全年", "每年", "年租金", "年服务费", "年度服务费", "年度租金", "年费", "年度合计", "年度费用"]
+    /// A yearly figure that is not twelve months of the monthly one on purpose: a first year with rent-free months, a
+    /// step-up, a ceiling or a floor.
+    private static let yearlyExceptions = ["免租", "首年", "第一年", "递增", "上浮", "不超过", "以内", "上限", "最高", "保底", "最低",
+                                           "不少于", "不低于"]
+    /// A price per unit or per head is no monthly total.
+    private static let unitMarks = ["平方米", "㎡", "每人", "每台", "每间", "每车", "每吨", "每套", "/"]
+
+    /// "月服务费合计人民币400,300.00元，全年服务费合计人民币4,083,600.00元": the yearly figure should be twelve times the
+    /// monthly one nearest to it.
+    private func monthlyAgainstYearly(_ sentence: Sentence) -> AnalyzerHit? {
+        guard sentence.contains(Self.monthlyLabels), sentence.contains(Self.yearlyLabels),
+              !sentence.contains(Self.yearlyExceptions) else { return nil }
+        let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
+        var monthly: [MoneyMention] = [], yearly: [MoneyMention] = []
+        for (index, amount) in amounts.enumerated() {
+            let from = max(sentence.range.lowerBound, amount.range.lowerBound - 10, index > 0 ? amounts[index - 1].range.upperBound : 0)
+            let label = text.string(from..<amount.range.lowerBound)
+            guard !Self.unitMarks.contains(where: label.contains) else { continue }
+            if Self.yearlyLabels.contains(where: label.contains) {
+                yearly.append(amount)
+            } else if Self.monthlyLabels.contains(where: label.contains) {
+                monthly.append(amount)
+            }
+        }
+        for year in yearly {
+            guard let month = monthly.min(by: { distance($0.range, year.range) < distance($1.range, year.range) }) else { continue }
+            let expected = month.cents * 12
+            guard abs(year.cents - expected) > max(100, expected / 1000) else { continue }
+            return AnalyzerHit(range: sentence.range, party: nil,
+                               detail: "每月\(Self.yuan(month.cents))按十二个月计为\(Self.yuan(expected))，合同写的全年金额却是\(Self.yuan(year.cents))")
+        }
+        return nil
+    }
+
+    // MARK: - Rent per square metre
+
+    /// "每平方米每月68元", "68元/平方米/月", "68元/㎡·月": a monthly rent per square metre, in cents.
+    private static let rentPerArea = CompiledRegex(fixed:
+        #"(?:每平方米每月|每月每平方米)(?:租金)?(?:为|：|:)?(?:人民币)?\s*([0-9]+(?:\.[0-9]+)?)\s*元|([0-9]+(?:\.[0-9]+)?)\s*元\s*/\s*(?:平方米|㎡|m²)\s*[/·.]\s*月"#)
+    /// "计租面积为6,850平方米", "建筑面积：1,200.50㎡": every area the contract states, in square metres.
+    private static let area = CompiledRegex(fixed:
+        #"((?:[0-9]{1,3}(?:[,，][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(?:平方米|㎡|m²|平米)"#)
+
+    /// The areas of a contract that speaks of 面积, in square metres.
+    static func statedAreas(in whole: SearchableText) -> [Double] {
+        area.matches(in: whole).compactMap { match in
+            whole.group(1, of: match).flatMap { Double($0.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "")) }
+        }
+        .filter { $0 > 0 }
+    }
+
+    /// "租金单价为每平方米每月68元，月租金为人民币468,500.00元" with "计租面积为6,850平方米" elsewhere: the monthly rent
+    /// should be the unit rent times one of the areas the contract states.
+    private func rentAgainstArea(_ sentence: Sentence) -> AnalyzerHit? {
+        guard !facts.areas.isEmpty, sentence.contains(["月租金"]), sentence.contains(["平方米", "㎡", "m²"]),
+              let unit = Self.rentPerArea.firstValue(in: sentence.searchable, { match in
+                  (sentence.searchable.group(1, of: match) ?? sentence.searchable.group(2, of: match)).flatMap(Double.init)
+              }), unit > 0
+        else { return nil }
+        let rents = Quantities.money(in: sentence.searchable).filter { amount in
+            amount.form == .figures && text.string(max(sentence.range.lowerBound, amount.range.lowerBound - 8)..<amount.range.lowerBound).contains("月租金")
+        }
+        guard let rent = rents.first else { return nil }
+        let products = facts.areas.map { Int(($0 * unit * 100).rounded()) }
+        guard !products.contains(where: { abs($0 - rent.cents) <= max(100, rent.cents / 500) }),
+              let nearest = products.min(by: { abs($0 - rent.cents) < abs($1 - rent.cents) }),
+              abs(Double(nearest) / Double(rent.cents) - 1) <= 0.1
+        else { return nil }
+        let area = facts.areas[products.firstIndex(of: nearest)!]
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "单价每平方米每月\(Self.number(unit))元乘以面积\(Self.number(area))平方米为\(Self.yuan(nearest))，合同写的月租金却是\(Self.yuan(rent.cents))")
+    }
+
+    // MARK: - Worked examples
+
+    private static let exampleWords = ["例如", "比如", "举例"]
+
+    /// "代理费按成交总价的1.6%计取。例如：成交总价为2,150,000元，则应付代理费为36,400元。": the example's result should
+    /// be its base times the one rate the clause states.
+    private func workedExample(in sentences: [Sentence]) -> AnalyzerHit? {
+        guard let exampleIndex = sentences.firstIndex(where: { $0.contains(Self.exampleWords) }), exampleIndex > 0 else { return nil }
+        let rates = sentences[..<exampleIndex].flatMap { Quantities.rates(in: $0.searchable) }
+        let example = sentences[exampleIndex]
+        let amounts = Quantities.money(in: example.searchable).filter { $0.form == .figures }
+        guard rates.count == 1, let rate = rates.first?.value, rate > 0, rate < 1, amounts.count == 2,
+              Quantities.rates(in: example.searchable).isEmpty
+        else { return nil }
+        let base = max(amounts[0].cents, amounts[1].cents), result = min(amounts[0].cents, amounts[1].cents)
+        let expected = Int((Double(base) * rate).rounded())
+        guard abs(result - expected) > max(100, expected / 200) else { return nil }
+        return AnalyzerHit(range: example.range, party: nil,
+                           detail: "按\(Self.percent(rate))计算，\(Self.yuan(base))的示例结果应为\(Self.yuan(expected))，合同却写为\(Self.yuan(result))")
+    }
+}
