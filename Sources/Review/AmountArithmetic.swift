@@ -16,12 +16,12 @@ extension Analyzers {
     // MARK: - Twelve months
 
     /// Words right before an amount that make it a month's or a year's figure.
-    private static let monthlyLabels = ["每月", "月租金", "月服务费", "月费用", "月合计", "月费", "月管理费"]
-    private static let yearlyLabels = ["全年", "每年", "年租金", "年服务费", "年度服务费", "年度租金", "年费", "年度合计", "年度费用"]
+    private static let monthlyLabels = ["每月", "月度", "月租金", "月服务费", "月费用", "月合计", "月费", "月管理费"]
+    private static let yearlyLabels = ["全年", "每年", "年度", "年租金", "年服务费", "年费"]
     /// A yearly figure that is not twelve months of the monthly one on purpose: a first year with rent-free months, a
-    /// step-up, a ceiling or a floor.
-    private static let yearlyExceptions = ["免租", "首年", "第一年", "递增", "上浮", "不超过", "以内", "上限", "最高", "保底", "最低",
-                                           "不少于", "不低于"]
+    /// step-up, a ceiling or a floor written as one ("年度最低不少于"); "月度保底……年度保底" are two figures of one kind.
+    private static let yearlyExceptions = ["免租", "首年", "第一年", "递增", "上浮", "不超过", "以内", "上限", "最高", "最低", "不少于",
+                                           "不低于"]
     /// A price per unit or per head is no monthly total.
     private static let unitMarks = ["平方米", "㎡", "每人", "每台", "每间", "每车", "每吨", "每套", "/"]
 
