@@ -415,27 +415,45 @@ struct Analyzers {
     /// whole ("付款安排："), the instalments are compared only when the contract keeps nothing back elsewhere (质保金,
     /// 尾款).
     private func instalmentsTotal(in range: Range<Int>) -> [AnalyzerHit] {
-        guard let price = facts.price, price > 0, let first = text.lines(range).first, first >= 2 else { return [] }
-        let intro = text.trimmed(text.lineRange(first - 2))
-        let line = Sentence(range: intro, scalars: text.scalars[intro])
-        let wholeSchedule = line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "还款计划", "付款计划"])
-        let paymentHeading = line.contains(["付款安排", "付款方式", "支付方式", "支付安排", "付款进度"])
-            && !Self.amountsKeptBack.contains(where: text.contains)
-        guard let colon = line.scalars.last, colon == "：" || colon == ":", wholeSchedule || paymentHeading,
-              !line.contains(["余", "剩", "尾", "部分", "%", "％"]), Quantities.money(in: line.searchable).isEmpty
+        guard let price = facts.price, price > 0, let clauseLine = text.lines(range).first.map({ $0 - 1 }) else { return [] }
+        // The heading is the line above the clause, or the clause's own first line when the instalments are its body
+        // ("2.1 买受人按以下三期支付价款：" over "第一期：……"); a clause that is only the heading is left to its items.
+        let ownHeading = text.lines(range).count > 1 && scheduleHeading(onLine: clauseLine) != nil
+        guard let heading = ownHeading ? clauseLine : (clauseLine >= 1 ? clauseLine - 1 : nil),
+              let kind = scheduleHeading(onLine: heading)
         else { return [] }
-        if let (sum, rows, _) = listedItems(on: (first - 1)..<text.lineCount, alikeOnly: true) {
+        let keptBack = Self.amountsKeptBack.contains(where: text.contains)
+        guard kind == .whole || !keptBack else { return [] }
+        let items = heading + 1
+        if let (sum, rows, _) = listedItems(on: items..<text.lineCount, alikeOnly: true) {
             guard rows >= 2, sum != price, abs(Double(sum) / Double(price) - 1) <= 0.5 else { return [] }
             return [AnalyzerHit(range: range, party: nil,
                                 detail: "各期金额之和为\(Self.yuan(sum))，而合同约定的总额为\(Self.yuan(price))，相差\(Self.yuan(abs(sum - price)))")]
         }
         // Instalments given as shares of the price ("支付服务费总额的30%，即人民币204,000元") are added up by share.
-        guard !Self.amountsKeptBack.contains(where: text.contains), let shares = scheduledShares(from: first - 1),
-              shares.rows >= 2, shares.total >= 0.5, abs(shares.total - 1) > 0.001
+        guard !keptBack, let shares = scheduledShares(from: items), shares.rows >= 2, shares.total >= 0.5,
+              abs(shares.total - 1) > 0.001
         else { return [] }
         let gap = Int((Double(price) * abs(1 - shares.total)).rounded())
         let outcome = shares.total < 1 ? "合同价款中\(Self.yuan(gap))没有约定何时支付" : "超出合同价款\(Self.yuan(gap))"
         return [AnalyzerHit(range: range, party: nil, detail: "各期付款比例之和为\(Self.percent(shares.total))，\(outcome)")]
+    }
+
+    /// Sums a contract keeps back from the payment schedule and pays under another clause.
+    private static let amountsKeptBack = ["质保金", "质量保证金", "保证金", "尾款", "余款", "剩余", "其余"]
+
+    private enum ScheduleHeading { case whole, payments }
+
+    /// "分三期支付：", "还款计划：" head the whole schedule; "付款安排：" heads payments that may leave some sum to another
+    /// clause. Nil for any other line, or a heading of the rest ("余款分两期支付：") or with an amount or share of its own.
+    private func scheduleHeading(onLine index: Int) -> ScheduleHeading? {
+        let range = text.trimmed(text.lineRange(index))
+        let line = Sentence(range: range, scalars: text.scalars[range])
+        guard let colon = line.scalars.last, colon == "：" || colon == ":",
+              !line.contains(["余", "剩", "尾", "部分", "%", "％"]), Quantities.money(in: line.searchable).isEmpty
+        else { return nil }
+        if line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "还款计划", "付款计划"]) { return .whole }
+        return line.contains(["付款安排", "付款方式", "支付方式", "支付安排", "付款进度"]) ? .payments : nil
     }
 
     /// The shares of the lines from `start` numbered alike ("（1）", "（2）"; the next "6.3" ends them), one each: nil
@@ -456,9 +474,6 @@ struct Analyzers {
         }
         return (total, rows)
     }
-
-    /// Sums a contract keeps back from the payment schedule and pays under another clause.
-    private static let amountsKeptBack = ["质保金", "质量保证金", "保证金", "尾款", "余款", "剩余", "其余"]
 
     /// The consecutive item lines among `lines`, in order, up to the first line that is not one (or, `alikeOnly`, not
     /// numbered like the first: digits against brackets). Nil when an item's amount cannot be told.
@@ -531,7 +546,7 @@ struct Analyzers {
     }
 
     /// "（1）", "(1)", "1.", "1、", "①", and the sub-clause numbers "1.3", "2.1.4".
-    private static let itemNumber = CompiledRegex(fixed: "^(（[0-9一二三四五六七八九十]+）|\\([0-9]+\\)|[0-9]+[.、．](?![0-9])|[0-9]+(?:\\.[0-9]+)+(?![0-9.])|[①-⑳])")
+    private static let itemNumber = CompiledRegex(fixed: "^(第[0-9一二三四五六七八九十]+期|（[0-9一二三四五六七八九十]+）|\\([0-9]+\\)|[0-9]+[.、．](?![0-9])|[0-9]+(?:\\.[0-9]+)+(?![0-9.])|[①-⑳])")
     private static let itemQuantity = CompiledRegex(fixed: "([0-9]+)\\s*(台|套|件|个|批|项|辆|吨|箱|组|只|把|张|樘|部|间)")
 
     private static let cellGap: [Unicode.Scalar] = [" ", " "]
