@@ -354,6 +354,7 @@ actor EventLog {
                 suggestion: 删除排他约定。
                 statutes: [civil-code:509]
             """])
+        defer { try? FileManager.default.removeItem(at: url) }
         let engine = try ReviewEngine(playbook: url)
         let text = contract(.service, "本合同期满自动续约一年。\n乙方在合作期间不得与任何第三方合作。")
         let report = await engine.review(text: text, contractType: .service, role: .provider, partyNames: []) { _ in }
@@ -373,6 +374,7 @@ actor EventLog {
     ])
     func badPlaybookNamesFileAndLine(yaml: String, line: Int, reasonContains: String) throws {
         let url = try directory(["bad.yaml": yaml])
+        defer { try? FileManager.default.removeItem(at: url) }
         let error = #expect(throws: PlaybookError.self) { try ReviewEngine(playbook: url) }
         #expect(error?.file.hasSuffix("bad.yaml") == true)
         #expect(error?.line == line, "\(String(describing: error))")
