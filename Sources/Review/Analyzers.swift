@@ -444,7 +444,7 @@ struct Analyzers {
 
     private enum ScheduleHeading { case whole, payments }
 
-    /// "分三期支付：", "还款计划：" head the whole schedule; "付款安排：" heads payments that may leave some sum to another
+    /// "分三期支付：", "还款计划：", "服务分三个阶段进行：" (each phase priced) head the whole schedule; "付款安排：" heads payments that may leave some sum to another
     /// clause. Nil for any other line, or a heading of the rest ("余款分两期支付：") or with an amount or share of its own.
     private func scheduleHeading(onLine index: Int) -> ScheduleHeading? {
         let range = text.trimmed(text.lineRange(index))
@@ -452,7 +452,7 @@ struct Analyzers {
         guard let colon = line.scalars.last, colon == "：" || colon == ":",
               !line.contains(["余", "剩", "尾", "部分", "%", "％"]), Quantities.money(in: line.searchable).isEmpty
         else { return nil }
-        if line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "还款计划", "付款计划"]) { return .whole }
+        if line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "还款计划", "付款计划", "个阶段"]) { return .whole }
         return line.contains(["付款安排", "付款方式", "支付方式", "支付安排", "付款进度"]) ? .payments : nil
     }
 
@@ -546,7 +546,7 @@ struct Analyzers {
     }
 
     /// "（1）", "(1)", "1.", "1、", "①", and the sub-clause numbers "1.3", "2.1.4".
-    private static let itemNumber = CompiledRegex(fixed: "^(第[0-9一二三四五六七八九十]+期|（[0-9一二三四五六七八九十]+）|\\([0-9]+\\)|[0-9]+[.、．](?![0-9])|[0-9]+(?:\\.[0-9]+)+(?![0-9.])|[①-⑳])")
+    private static let itemNumber = CompiledRegex(fixed: "^(第[0-9一二三四五六七八九十]+(?:期|阶段)|（[0-9一二三四五六七八九十]+）|\\([0-9]+\\)|[0-9]+[.、．](?![0-9])|[0-9]+(?:\\.[0-9]+)+(?![0-9.])|[①-⑳])")
     private static let itemQuantity = CompiledRegex(fixed: "([0-9]+)\\s*(台|套|件|个|批|项|辆|吨|箱|组|只|把|张|樘|部|间)")
 
     private static let cellGap: [Unicode.Scalar] = [" ", " "]
