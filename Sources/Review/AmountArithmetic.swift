@@ -54,7 +54,7 @@ extension Analyzers {
 
     // MARK: - Rent per square metre
 
-    /// "每平方米每月68元", "68元/平方米/月", "68元/㎡·月": a monthly rent per square metre, in cents.
+    /// "每平方米每月68元", "68元/平方米/月", "68元/㎡·月": a monthly rent per square metre, in yuan.
     private static let rentPerArea = CompiledRegex(fixed:
         #"(?:每平方米每月|每月每平方米)(?:租金)?(?:为|：|:)?(?:人民币)?\s*([0-9]+(?:\.[0-9]+)?)\s*元|([0-9]+(?:\.[0-9]+)?)\s*元\s*/\s*(?:平方米|㎡|m²)\s*[/·.]\s*月"#)
     /// "计租面积为6,850平方米", "建筑面积：1,200.50㎡": every area the contract states, in square metres.
@@ -64,7 +64,7 @@ extension Analyzers {
     /// The areas of a contract that speaks of 面积, in square metres.
     static func statedAreas(in whole: SearchableText) -> [Double] {
         area.matches(in: whole).compactMap { match in
-            whole.group(1, of: match).flatMap { Double($0.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "")) }
+            whole.group(1, of: match).flatMap { Double($0.filter { $0 != "," && $0 != "，" }) }
         }
         .filter { $0 > 0 }
     }
@@ -81,14 +81,13 @@ extension Analyzers {
             amount.form == .figures && text.string(max(sentence.range.lowerBound, amount.range.lowerBound - 8)..<amount.range.lowerBound).contains("月租金")
         }
         guard let rent = rents.first else { return nil }
-        let products = facts.areas.map { Int(($0 * unit * 100).rounded()) }
-        guard !products.contains(where: { abs($0 - rent.cents) <= max(100, rent.cents / 500) }),
-              let nearest = products.min(by: { abs($0 - rent.cents) < abs($1 - rent.cents) }),
-              abs(Double(nearest) / Double(rent.cents) - 1) <= 0.1
+        let products = facts.areas.map { (area: $0, cents: Int(($0 * unit * 100).rounded())) }
+        guard !products.contains(where: { abs($0.cents - rent.cents) <= max(100, rent.cents / 500) }),
+              let nearest = products.min(by: { abs($0.cents - rent.cents) < abs($1.cents - rent.cents) }),
+              abs(Double(nearest.cents) / Double(rent.cents) - 1) <= 0.1
         else { return nil }
-        let area = facts.areas[products.firstIndex(of: nearest)!]
         return AnalyzerHit(range: sentence.range, party: nil,
-                           detail: "单价每平方米每月\(Self.number(unit))元乘以面积\(Self.number(area))平方米为\(Self.yuan(nearest))，合同写的月租金却是\(Self.yuan(rent.cents))")
+                           detail: "单价每平方米每月\(Self.number(unit))元乘以面积\(Self.number(nearest.area))平方米为\(Self.yuan(nearest.cents))，合同写的月租金却是\(Self.yuan(rent.cents))")
     }
 
     // MARK: - Worked examples

@@ -49,7 +49,7 @@ struct ContractFacts: Sendable {
     var hasPenalty: Bool
     /// The monthly wage stated outside the probation clause, for employment contracts.
     var monthlyWage: Int?
-    /// Every area the contract states ("计租面积为6,850平方米"), in square metres, for rents per square metre.
+    /// Every area a contract with a 月租金 states ("计租面积为6,850平方米"), in square metres, for rents per square metre.
     var areas: [Double]
     /// The training cost an employment contract totals up outside the penalty clause ("培训费用合计约186,000元"), in cents.
     var trainingCost: Int?
@@ -440,12 +440,13 @@ struct Analyzers {
     }
 
     /// Sums a contract keeps back from the payment schedule and pays under another clause.
-    private static let amountsKeptBack = ["质保金", "质量保证金", "保证金", "尾款", "余款", "剩余", "其余"]
+    private static let amountsKeptBack = ["质保金", "保证金", "尾款", "余款", "剩余", "其余"]
 
     private enum ScheduleHeading { case whole, payments }
 
-    /// "分三期支付：", "还款计划：", "服务分三个阶段进行：" (each phase priced) head the whole schedule; "付款安排：" heads payments that may leave some sum to another
-    /// clause. Nil for any other line, or a heading of the rest ("余款分两期支付：") or with an amount or share of its own.
+    /// "分三期支付：", "还款计划：", "服务分三个阶段进行：" (each phase priced) head the whole schedule; "付款安排："
+    /// heads payments that may leave some sum to another clause. Nil for any other line, or a heading of the rest
+    /// ("余款分两期支付：") or with an amount or share of its own.
     private func scheduleHeading(onLine index: Int) -> ScheduleHeading? {
         let range = text.trimmed(text.lineRange(index))
         let line = Sentence(range: range, scalars: text.scalars[range])
@@ -885,7 +886,7 @@ struct Analyzers {
     /// the base that more than half of them imply.
     static func agreedShareBases(in text: ReviewText, clauses: [Range<Int>]) -> [String: Double] {
         let shares = clauses.filter { clause in
-            ["即"].contains { text.contains(Array($0.unicodeScalars), in: clause) }
+            text.contains(Array("即".unicodeScalars), in: clause)
                 && ["%", "％", "百分之"].contains { text.contains(Array($0.unicodeScalars), in: clause) }
         }
             .flatMap { sentences(of: text, in: $0) }

@@ -64,7 +64,7 @@ public struct ReviewEngine: Sendable {
             designatedPlace: reviewText.contains("签订地") || reviewText.contains("履行地") ? DesignatedPlace.first(in: whole) : nil,
             hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"),
             monthlyWage: type == .employment ? Analyzers.statedMonthlyWage(in: reviewText, clauses: clauseRanges) : nil,
-            areas: reviewText.contains("面积") ? Analyzers.statedAreas(in: whole) : [],
+            areas: reviewText.contains("月租金") && reviewText.contains("面积") ? Analyzers.statedAreas(in: whole) : [],
             trainingCost: type == .employment ? Analyzers.statedTrainingCost(in: reviewText, clauses: clauseRanges) : nil,
             shareBases: Analyzers.agreedShareBases(in: reviewText, clauses: clauseRanges))
         await progress(ReviewProgress(stage: .entities, fraction: 1))
