@@ -161,8 +161,9 @@ struct SubmitCommand: AsyncParsableCommand {
 
 extension APIClient {
     /// Why the server cannot be reached within `timeout`, or nil when it answers at all (any HTTP status).
-    /// The REST calls retry a refused connection until their long deadline; this fails fast instead.
-    func unreachable(timeout: Duration = .seconds(5)) async -> String? {
+    /// The REST calls retry a refused connection until their long deadline; this gives up far sooner, yet leaves a
+    /// server busy reviewing on two loaded cores time to answer (5 s was too short under a full test run).
+    func unreachable(timeout: Duration = .seconds(15)) async -> String? {
         var root = base.absoluteString
         while root.hasSuffix("/") { root.removeLast() }
         let request = HTTPClientRequest(url: root + "/health")
