@@ -23,20 +23,40 @@ public func buildApplication(_ arguments: some AppArguments) async throws -> som
     guard arguments.jobLeaseSeconds > 0 else {
         throw ConfigurationError(description: "--job-lease-seconds must be positive, got \(arguments.jobLeaseSeconds)")
     }
-    // A cluster (PostgreSQL) also gets the database's announcements: other nodes' events and claimable jobs.
+    let database = try await Database.open(location, logger: logger)
+    do {
+        try await database.store.migrate()
+        return try assembleApplication(arguments, database: database, logger: logger)
+    } catch {
+        // No service will ever close this store: close it here, so a failed start leaves no connection behind.
+        try? await database.store.close()
+        throw error
+    }
+}
+
+/// The store a server runs on; a cluster (PostgreSQL) also gets the database's announcements: other nodes' events and
+/// claimable jobs.
+private struct Database {
     let store: any TaskStore
     let changes: (any ChangeFeed)?
     let node: String?
-    switch location {
-    case .sqlite(let path):
-        store = try await SQLiteTaskStore.open(path: path, logger: logger)
-        (changes, node) = (nil, nil)
-    case .postgres(let url):
-        let postgres = try await PostgresTaskStore.open(url: url, logger: logger)
-        logger.info("joining the cluster on PostgreSQL", metadata: ["node": "\(postgres.node)"])
-        (store, changes, node) = (postgres, postgres, postgres.node)
+
+    static func open(_ location: DatabaseLocation, logger: Logger) async throws -> Database {
+        switch location {
+        case .sqlite(let path):
+            return Database(store: try await SQLiteTaskStore.open(path: path, logger: logger), changes: nil, node: nil)
+        case .postgres(let url):
+            let postgres = try await PostgresTaskStore.open(url: url, logger: logger)
+            logger.info("joining the cluster on PostgreSQL", metadata: ["node": "\(postgres.node)"])
+            return Database(store: postgres, changes: postgres, node: postgres.node)
+        }
     }
-    try await store.migrate()
+}
+
+private func assembleApplication(
+    _ arguments: some AppArguments, database: Database, logger: Logger
+) throws -> some ApplicationProtocol {
+    let (store, changes, node) = (database.store, database.changes, database.node)
     let files = try FileStore(root: URL(fileURLWithPath: arguments.filesDir
         ?? URL(fileURLWithPath: arguments.dataDir).appendingPathComponent("files", isDirectory: true).path))
     let engine = try ReviewEngine(playbook: arguments.playbook.map { URL(fileURLWithPath: $0, isDirectory: true) })

@@ -20,8 +20,13 @@ public final class SQLiteTaskStore: TaskStore {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         let store = SQLiteTaskStore(connection: connection)
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"] {
-            _ = try await connection.query(pragma)
+        do {
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"] {
+                _ = try await connection.query(pragma)
+            }
+        } catch {
+            try? await store.close()
+            throw error
         }
         return store
     }
@@ -30,8 +35,12 @@ public final class SQLiteTaskStore: TaskStore {
         self.connection = connection
     }
 
+    /// Runs in a task of its own: SQLiteNIO skips work asked for by a cancelled task, and a server cancelled rather
+    /// than shut down (a failed service, a test that gave up) must still close its file — an open connection left to
+    /// deinitialize is a process crash in debug builds.
     public func close() async throws {
-        try await connection.close()
+        let connection = connection
+        try await Task { try await connection.close() }.value
     }
 
     public func ping() async throws {

@@ -146,6 +146,7 @@ public protocol TaskStore: Sendable {
     func migrate() async throws
     /// Fails when the database cannot be reached (for `/health`).
     func ping() async throws
+    /// Completes even when called from a cancelled task.
     func close() async throws
 
     func createTask(_ task: NewTask) async throws -> TaskRecord

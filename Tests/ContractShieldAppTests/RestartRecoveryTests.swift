@@ -1,6 +1,8 @@
+import ContractShieldApp
 import Foundation
 import Logging
 import Realtime
+import Review
 import Storage
 import Testing
 
@@ -37,6 +39,26 @@ import Testing
                 try ReviewSocketTests.expectWholeRun(rerun, taskID: resumedID, firstSeq: 3)
                 #expect(rerun.allSatisfy { $0["run"] == 2 })
             }
+        }
+    }
+
+    /// A start that fails after the database is open (here a playbook that is not there) says why, closes the
+    /// database — an unclosed SQLite connection would crash this process — and the next start finds the data intact.
+    @Test func aStartThatFailsAfterOpeningTheDatabaseLeavesItClosedAndIntact() async throws {
+        var arguments = TestArguments()
+        defer { try? FileManager.default.removeItem(atPath: arguments.dataDir) }
+        let created = Box<Int64>(0)
+        try await withLiveServer(arguments, keepData: true) { server in
+            await created.set(try await server.readyTask())
+        }
+        arguments.playbook = arguments.dataDir + "/no-such-playbook"
+        await #expect(throws: PlaybookError.self) { _ = try await buildApplication(arguments) }
+
+        arguments.playbook = nil
+        let taskID = await created.value
+        try await withLiveServer(arguments) { server in
+            let (_, status) = try await server.request(.get, "/api/v1/upload/status/\(taskID)")
+            #expect(status["status"] == "READY")
         }
     }
 }

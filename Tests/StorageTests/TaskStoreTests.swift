@@ -126,6 +126,20 @@ private func progress(_ stage: String, _ value: Int) -> EventDraft {
         }
     }
 
+    /// A server cancelled rather than shut down closes its store from a cancelled task; SQLiteNIO skips work a
+    /// cancelled task asks for, and a connection left open crashes the process when it deinitializes.
+    @Test func aStoreClosedFromACancelledTaskIsClosed() async throws {
+        let location = try StoreLocation.fresh(.sqlite)
+        defer { location.remove() }
+        let store = try await location.open()
+        let closing = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await store.close()
+        }
+        try await closing.value
+        await #expect(throws: (any Error).self, "a closed store answers no query") { try await store.ping() }
+    }
+
     // MARK: Jobs
 
     @Test(arguments: Backend.available) func claimingAFreshRunKeepsItsNumberAndClaimsEachTaskOnce(_ backend: Backend) async throws {
