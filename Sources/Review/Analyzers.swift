@@ -26,6 +26,7 @@ enum AnalyzerName: String, Sendable, CaseIterable {
     case arbitrationAtOtherSeat = "arbitration_at_other_seat"
     case probationWage = "probation_wage"
     case amountArithmetic = "amount_arithmetic"
+    case paidBeforeAcceptance = "paid_before_acceptance"
 }
 
 /// Evidence an analyzer found: the scalar range to quote, the party the term burdens, and a sentence for the finding.
@@ -302,6 +303,7 @@ struct Analyzers {
         case .liabilityCap: liabilityCap(sentence)
         case .courtAtOtherSeat: courtAtOtherSeat(sentence)
         case .arbitrationAtOtherSeat: arbitrationAtOtherSeat(sentence)
+        case .paidBeforeAcceptance: paidBeforeAcceptance(sentence)
         case .lineItemsTotal, .trainingPenalty, .probationWage, .amountArithmetic: []
         }
     }
@@ -601,7 +603,7 @@ struct Analyzers {
 
     // MARK: - Money and rates
 
-    private func nonCapRates(_ sentence: Sentence) -> [RateMention] {
+    func nonCapRates(_ sentence: Sentence) -> [RateMention] {
         Quantities.rates(in: sentence.searchable).filter { rate in
             let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 14)..<rate.range.lowerBound)
             let after = text.string(rate.range.upperBound..<min(sentence.range.upperBound, rate.range.upperBound + 4))

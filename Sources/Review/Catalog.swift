@@ -34,6 +34,8 @@ struct ReviewSettings: Sendable, Hashable {
     var liabilityCapFloorYuan = 50_000.0
     /// A ceiling on the counterparty's 违约金 (damages left open) below this share of the price is nominal.
     var penaltyCapNominalRatio = 0.03
+    /// A buyer who has paid this share of the price by arrival, before any acceptance, has little left to withhold.
+    var paidBeforeAcceptanceRatio = 0.8
 
     /// 4×LPR, as a yearly fraction.
     var interestCap: Double { lprOneYearPercent * 4 / 100 }
@@ -482,7 +484,8 @@ struct Catalog: Sendable {
         [("lpr_one_year_percent", \.lprOneYearPercent), ("penalty_ratio_limit", \.penaltyRatioLimit),
          ("deposit_ratio_limit", \.depositRatioLimit), ("daily_rate_limit", \.dailyRateLimit),
          ("liability_cap_ratio", \.liabilityCapRatio), ("liability_cap_floor_yuan", \.liabilityCapFloorYuan),
-         ("penalty_cap_nominal_ratio", \.penaltyCapNominalRatio)]
+         ("penalty_cap_nominal_ratio", \.penaltyCapNominalRatio),
+         ("paid_before_acceptance_ratio", \.paidBeforeAcceptanceRatio)]
     }
 
     private mutating func readSettings(_ node: Node, reader: inout NodeReader) throws {
