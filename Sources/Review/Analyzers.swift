@@ -36,12 +36,20 @@ struct AnalyzerHit: Sendable {
     var detail: String
 }
 
+/// The contract's total price and the phrase stating it.
+struct StatedPrice: Sendable {
+    var cents: Int
+    var statement: Range<Int>
+}
+
 /// Facts about the whole contract the analyzers share.
 struct ContractFacts: Sendable {
     var blocks: [PartyBlock]
     var signatures: [SignatureName]
-    /// The total price or fee when the contract states one, in cents.
-    var price: Int?
+    /// The total price or fee when the contract states one.
+    var statedPrice: StatedPrice?
+    /// The total price or fee in cents.
+    var price: Int? { statedPrice?.cents }
     /// The contract term, when stated (for probation limits and deadlines that fall after the contract ends).
     var term: ContractTerm?
     /// The place of signing or performance the contract states ("签订地点：深圳市南山区"), for courts chosen by it.
@@ -315,9 +323,15 @@ struct Analyzers {
         guard text.scalars[range].contains(where: { $0 == "｜" || $0 == "|" || $0 == "\t" })
             || text.contains(Self.cellGap, in: range) else { return listedItemsTotal(in: range) + instalmentsTotal(in: range) }
         var columns: PricedColumns?
+        var addsUp: Bool?
         for line in Self.sentences(of: text, in: range) {
             let cells = Self.cells(of: line.searchable.string)
-            if cells.count >= 4 {
+            let totalRow = cells.first.map { cell in Self.totalRowWords.contains(where: cell.contains) } ?? false
+            // A three-column table ("期次｜还款日｜应还本金（元）") is added up when its header names money.
+            if addsUp == nil, cells.count >= 3 {
+                addsUp = cells.count >= 4 || Self.moneyColumnWords.contains(where: cells.last!.contains)
+            }
+            if cells.count >= 3, addsUp == true, !totalRow {
                 if columns == nil { columns = PricedColumns(header: cells) }
                 if let columns, let row = columns.mispriced(cells) {
                     return [AnalyzerHit(range: line.range, party: nil,
@@ -327,15 +341,18 @@ struct Analyzers {
                     sum += Int(NSDecimalNumber(decimal: value * 100).int64Value)
                     rows += 1
                 }
-            } else if rows >= 2, total == nil, line.contains(["合计", "总计", "总价", "总额"]),
-                      let amount = Quantities.money(in: line.searchable).first(where: { $0.form == .figures }) {
-                total = (amount.cents, line.range)
+            } else if rows >= 2, total == nil, line.contains(Self.totalRowWords) {
+                let amounts = Quantities.money(in: line.searchable)
+                if let amount = amounts.first(where: { $0.form == .figures }) ?? amounts.first { total = (amount.cents, line.range) }
             }
         }
         guard let total, rows >= 2, total.cents != sum else { return [] }
         return [AnalyzerHit(range: total.range, party: nil,
                             detail: "明细各项金额之和为\(Self.yuan(sum))，而合计金额为\(Self.yuan(total.cents))，相差\(Self.yuan(abs(total.cents - sum)))")]
     }
+
+    private static let totalRowWords = ["合计", "总计", "总价", "总额"]
+    private static let moneyColumnWords = ["元", "金额", "本金", "价", "费", "款"]
 
     /// "6,800.00" → 6800; nil for a cell that is not a number.
     private static func cellNumber(_ cell: Substring) -> Decimal? {
@@ -430,15 +447,23 @@ struct Analyzers {
         if let (sum, rows, _) = listedItems(on: items..<text.lineCount, alikeOnly: true) {
             guard rows >= 2, sum != price, abs(Double(sum) / Double(price) - 1) <= 0.5 else { return [] }
             return [AnalyzerHit(range: range, party: nil,
-                                detail: "各期金额之和为\(Self.yuan(sum))，而合同约定的总额为\(Self.yuan(price))，相差\(Self.yuan(abs(sum - price)))")]
+                                detail: "各期金额之和为\(Self.yuan(sum))，而合同约定的总额为\(Self.yuan(price))\(priceStatement(outside: range))，相差\(Self.yuan(abs(sum - price)))")]
         }
         // Instalments given as shares of the price ("支付服务费总额的30%，即人民币204,000元") are added up by share.
         guard !keptBack, let shares = scheduledShares(from: items), shares.rows >= 2, shares.total >= 0.5,
               abs(shares.total - 1) > 0.001
         else { return [] }
         let gap = Int((Double(price) * abs(1 - shares.total)).rounded())
-        let outcome = shares.total < 1 ? "合同价款中\(Self.yuan(gap))没有约定何时支付" : "超出合同价款\(Self.yuan(gap))"
+        let agreed = "合同价款\(Self.yuan(price))\(priceStatement(outside: range))"
+        let outcome = shares.total < 1 ? "\(agreed)中\(Self.yuan(gap))没有约定何时支付" : "超出\(agreed)\(Self.yuan(gap))"
         return [AnalyzerHit(range: range, party: nil, detail: "各期付款比例之和为\(Self.percent(shares.total))，\(outcome)")]
+    }
+
+    /// The contract's own words for its total, "（“本项目服务费总额为人民币陆拾捌万元整（¥680,000.00）”）", for a finding
+    /// that quotes another clause; empty when the quote holds them.
+    private func priceStatement(outside quote: Range<Int>) -> String {
+        guard let statement = facts.statedPrice?.statement, !statement.overlaps(quote) else { return "" }
+        return "（“\(text.string(statement))”）"
     }
 
     /// Sums a contract keeps back from the payment schedule and pays under another clause.

@@ -60,7 +60,7 @@ public struct ReviewEngine: Sendable {
         let clauseRanges = clauses.map(\.range)
         let facts = ContractFacts(
             blocks: blocks, signatures: PartyExtractor.signatures(in: reviewText),
-            price: Self.contractPrice(whole), term: Self.contractTerm(reviewText, clauses: clauses),
+            statedPrice: Self.contractPrice(whole, in: reviewText), term: Self.contractTerm(reviewText, clauses: clauses),
             designatedPlace: reviewText.contains("签订地") || reviewText.contains("履行地") ? DesignatedPlace.first(in: whole) : nil,
             hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"),
             monthlyWage: type == .employment ? Analyzers.statedMonthlyWage(in: reviewText, clauses: clauseRanges) : nil,
@@ -118,14 +118,16 @@ public struct ReviewEngine: Sendable {
     private static let priceWords = CompiledRegex(fixed:
         "(?:合同总价款|合同总价|总价款|合同总金额|合同总额|\\p{Han}{0,3}费(?:用)?总额|合同金额|合同价款|年度\\p{Han}{1,4}?费|加盟费|借款金额|总价)")
 
-    /// The first amount stated next to a word for the total price.
-    static func contractPrice(_ whole: SearchableText) -> Int? {
+    /// The first amount stated next to a word for the total price, with the words that state it.
+    static func contractPrice(_ whole: SearchableText, in text: ReviewText) -> StatedPrice? {
         priceWords.firstValue(in: whole) { match in
-            let start = whole.documentRange(match.range).upperBound
+            let word = whole.documentRange(match.range)
             let window = whole.nsString.substring(with: NSRange(location: match.range.upperBound,
                                                                length: min(40, whole.nsString.length - match.range.upperBound)))
             let stop = window.firstIndex { "。；\n".contains($0) } ?? window.endIndex
-            return Quantities.money(in: SearchableText(String(window[..<stop]), base: start)).first?.cents
+            guard let amount = Quantities.money(in: SearchableText(String(window[..<stop]), base: word.upperBound)).first
+            else { return nil }
+            return StatedPrice(cents: amount.cents, statement: text.phrase(around: word.lowerBound..<amount.range.upperBound))
         }
     }
 

@@ -87,6 +87,16 @@ struct ReviewText: Sendable {
         return Array(line(at: range.lowerBound)...line(at: range.upperBound - 1))
     }
 
+    /// The phrase holding `range`: from the comma, full stop, semicolon or line break before it to the one after it,
+    /// trimmed ("本项目服务费总额为人民币陆拾捌万元整（¥680,000.00）" around its price word and amount).
+    func phrase(around range: Range<Int>) -> Range<Int> {
+        func isStop(_ scalar: Unicode.Scalar) -> Bool { "，。；;\n".unicodeScalars.contains(scalar) }
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower > 0, !isStop(scalars[lower - 1]) { lower -= 1 }
+        while upper < scalars.count, !isStop(scalars[upper]) { upper += 1 }
+        return trimmed(lower..<upper)
+    }
+
     /// `range` without leading and trailing whitespace.
     func trimmed(_ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound, upper = range.upperBound

@@ -29,6 +29,16 @@ import Testing
         #expect(finding?.clauseText == "| 二号箱 | 2.10 | 500,000 | 1,000,000.00 |")
     }
 
+    @Test func aScheduleThatMissesTheTotalQuotesItselfAndNamesWhereTheTotalIsWritten() async {
+        let schedule = "1.1 乙方分两个阶段提供服务：\n第一阶段：现场调研，服务费人民币120,000元。\n第二阶段：出具报告，服务费人民币200,000元。"
+        let total = "3.1本合同服务费总额为人民币350,000元（大写：叁拾伍万元整）"
+        let report = await review(contract(.consulting, schedule + "\n1.2 乙方应按期提交成果。\n" + total + "，含税。"), .consulting, .client)
+        let finding = report.findings.first { $0.ruleID == "line-items-total-mismatch" }
+        #expect(finding?.clauseText.contains("乙方分两个阶段提供服务：\n第一阶段") == true, "the schedule is quoted")
+        #expect(finding?.summary.contains("各期金额之和为320,000元，而合同约定的总额为350,000元（“\(total)”），相差30,000元") == true,
+                "\(finding?.summary ?? "no finding")")
+    }
+
     @Test func anArticleWhoseHeadingIsASentenceKeepsItAsAClause() async {
         // The penalty is stated once, in the line that introduces the list of breaches.
         let text = "劳动合同\n用人单位：某甲航空有限公司\n劳动者：王某\n"
