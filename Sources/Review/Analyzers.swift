@@ -241,15 +241,25 @@ struct Analyzers {
 
     /// Characters before a designation that make it an object or a place, not the one acting: 向甲方, 送至甲方, 在乙方交货后.
     private static let objectMarkers = Set("对向给与和及至到在从".unicodeScalars)
+    /// Verbs whose object a designation right after them is: 赔偿甲方的损失, 造成承租方人身损害.
+    private static let objectVerbs = ["赔偿", "补偿", "造成", "致使"].map { Array($0.unicodeScalars) }
+
+    private func isObject(at designation: Range<Int>, in sentence: Sentence) -> Bool {
+        guard designation.lowerBound > sentence.range.lowerBound else { return false }
+        if Self.objectMarkers.contains(text.scalars[designation.lowerBound - 1]) { return true }
+        return Self.objectVerbs.contains { verb in
+            designation.lowerBound - verb.count >= sentence.range.lowerBound
+                && text.scalars[(designation.lowerBound - verb.count)..<designation.lowerBound].elementsEqual(verb)
+        }
+    }
 
     /// The party acting at `offset`: the last designation before it that is not an object ("乙方送至甲方食堂，由甲方当场
-    /// 验收" → 甲方), else the first party of the sentence.
+    /// 验收" → 甲方; "乙方违约的，赔偿甲方的损失，但赔偿总额不超过……" → 乙方), else the first party of the sentence.
     func party(actingAt offset: Int, in sentence: Sentence) -> String? {
         let searchable = sentence.searchable
         let acting = partyWord.matches(in: searchable).last { match in
             let range = searchable.documentRange(match.range)
-            return range.upperBound <= offset
-                && !(range.lowerBound > sentence.range.lowerBound && Self.objectMarkers.contains(text.scalars[range.lowerBound - 1]))
+            return range.upperBound <= offset && !isObject(at: range, in: sentence)
         }
         return acting.flatMap { searchable.group(0, of: $0) } ?? firstParty(in: sentence)
     }
@@ -842,9 +852,13 @@ struct Analyzers {
         let penaltyOnly = sentence.contains(["违约金", "滞纳金"]) && !sentence.contains(Self.penaltyAndDamages)
         guard penaltyOnly ? !sentence.contains(["另行赔偿", "不足以", "实际损失"]) : sentence.contains(Self.wholeLiability)
         else { return [] }
+        // Whose liability is capped: the party acting at the ceiling ("造成承租方人身损害的，出租方承担的赔偿责任……为限"
+        // caps 出租方; "乙方对甲方的赔偿总额……为限" caps 乙方, 甲方 being its object).
+        let ceiling = Self.capWords.flatMap { sentence.offsets(of: $0) }.min() ?? sentence.range.lowerBound
+        let capped = party(actingAt: ceiling, in: sentence)
         if !penaltyOnly, let rate = Quantities.rates(in: sentence.searchable).first {
             guard rate.value < settings.liabilityCapRatio else { return [] }
-            return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
+            return [AnalyzerHit(range: sentence.range, party: capped,
                                 detail: "赔偿责任上限仅为计算基数的\(Self.percent(rate.value))")]
         }
         guard let cap = Quantities.money(in: sentence.searchable).map(\.cents).min() else { return [] }
@@ -852,13 +866,13 @@ struct Analyzers {
         guard let price = facts.price, price > 0, !perUnit || penaltyOnly else {
             guard !penaltyOnly, Double(cap) <= settings.liabilityCapFloorYuan * 100 else { return [] }
             let context = perUnit ? "按单票或单车计算" : "合同没有可与之比较的价款"
-            return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
+            return [AnalyzerHit(range: sentence.range, party: capped,
                                 detail: "赔偿责任以\(Self.yuan(cap))为限，\(context)，这一数额远不足以覆盖可能的损失")]
         }
         let share = Double(cap) / Double(price)
         guard share < (penaltyOnly ? settings.penaltyCapNominalRatio : settings.liabilityCapRatio) else { return [] }
         let what = penaltyOnly ? "违约金累计上限" : "赔偿责任上限"
-        return [AnalyzerHit(range: sentence.range, party: firstParty(in: sentence),
+        return [AnalyzerHit(range: sentence.range, party: capped,
                             detail: "\(what)仅为合同价款\(Self.yuan(price))的\(Self.percent(share))")]
     }
 
@@ -1336,7 +1350,7 @@ struct Analyzers {
         guard sentence.contains(["验收", "检验", "异议", "验货", "核对", "索赔"]),
               !(sentence.contains(["订单"]) && !sentence.contains(["验收", "检验", "验货"])),
               !sentence.contains(["考核", "评分", "初步验收", "初验"]),
-              !(sentence.contains(["外观"]) && !sentence.contains(["质量", "性能", "功能", "品质"])) else { return [] }
+              !(sentence.contains(["外观"]) && !sentence.contains(["质量", "性能", "功能", "品质", "全面"])) else { return [] }
         let searchable = sentence.searchable
         if sentence.contains(["当场", "当日", "当天", "即时", "当面"]), let spot = Self.onTheSpot.firstMatch(in: searchable) {
             return [AnalyzerHit(range: sentence.range, party: party(actingAt: searchable.documentRange(spot.range).lowerBound, in: sentence),
@@ -1354,8 +1368,8 @@ struct Analyzers {
     }
 
     /// "验收合格后三日内支付35%" is time to pay, "24小时内提供检验记录" time to hand over papers, "七十二小时内将商品送至"
-    /// time to deliver, "三个工作日内补足或更换" time to put a defect right, "留样48小时" how long a sample is kept: none is
-    /// time to inspect.
+    /// time to deliver, "三个工作日内补足或更换" time to put a defect right, "留样48小时" how long a sample is kept, "不少于两日的
+    /// 培训" a minimum: none is time to inspect.
     private func isOtherDeadline(_ period: Range<Int>) -> Bool {
         let after = text.scalars[period.upperBound..<min(text.scalars.count, period.upperBound + 8)]
         let before = text.scalars[max(0, period.lowerBound - 3)..<period.lowerBound]
@@ -1363,7 +1377,7 @@ struct Analyzers {
         if ["提出", "异议"].contains(where: { after.containsScalars(of: $0) }) { return false }
         return ["支付", "付款", "付清", "结算", "提供", "提交", "出具", "送至", "送达", "运至", "发货", "交货",
                 "核实", "补足", "补发", "更换", "调换", "答复", "回复", "整改", "修复", "维修"].contains { after.containsScalars(of: $0) }
-            || ["留样", "保存", "保留", "存放"].contains { before.containsScalars(of: $0) }
+            || ["留样", "保存", "保留", "存放", "不少于", "至少", "不低于"].contains { before.containsScalars(of: $0) }
     }
 
     private func isAdvanceNotice(_ period: Range<Int>) -> Bool {

@@ -381,13 +381,16 @@ final class Rule: Sendable {
 
     /// Whether a review for `role` reads this rule from the drafter's side.
     func appliesToDrafter(of type: ContractType, role: Role) -> Bool {
-        enabled && (types?.contains(type) ?? true) && drafter?.role == role
+        guard enabled, types?.contains(type) ?? true, let drafter else { return false }
+        return drafter.role.map { $0 == role } ?? true
     }
 }
 
 /// A rule's texts for the side that drafted the clause it flags, and that side's level of risk.
 struct DrafterView: Sendable {
-    let role: Role
+    /// The side that may have written the clause; nil for a clause void whoever wrote it (`role: any`, for a rule
+    /// that protects every role: an exclusion of liability for personal injury).
+    let role: Role?
     let level: RiskLevel
     let title: String
     let summary: String
@@ -610,9 +613,13 @@ struct Catalog: Sendable {
     private func readDrafter(_ node: Node, level: RiskLevel, types: Set<ContractType>?, protects: Set<Role>?,
                              reader: NodeReader) throws -> DrafterView {
         let fields = try reader.mapping(node, allowed: ["role", "level", "title", "summary", "analysis", "suggestion"])
-        guard let role = fields["role"]?.scalar.flatMap({ Role(alias: $0.string) }),
-              types?.contains(where: { $0.roles.contains(role) }) ?? true, !(protects?.contains(role) ?? true) else {
-            throw reader.error(fields["role"] ?? node, "drafter 的角色必须属于本规则的合同类型，且不在 protects 之内")
+        let role = fields["role"]?.scalar.flatMap { $0.string == "any" ? nil : Role(alias: $0.string) }
+        if fields["role"]?.scalar?.string == "any" {
+            guard protects == nil else { throw reader.error(fields["role"] ?? node, "drafter 的角色 any 只用于不限 protects 的规则") }
+        } else {
+            guard let role, types?.contains(where: { $0.roles.contains(role) }) ?? true, !(protects?.contains(role) ?? true) else {
+                throw reader.error(fields["role"] ?? node, "drafter 的角色必须属于本规则的合同类型，且不在 protects 之内")
+            }
         }
         var drafterLevel = level
         if let value = fields["level"] {

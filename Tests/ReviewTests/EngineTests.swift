@@ -91,6 +91,17 @@ import Testing
         #expect(!forSeller.findings.contains { $0.category == "交付验收" && $0.clauseID != "document" })
     }
 
+    @Test func aCapOnTheLandlordsLiabilityForInjuryWarnsTheTenantOfTheCapAndTheLandlordOfTheVoidExclusion() async {
+        // 承租方 is named first but is the injured party; the ceiling caps 出租方, whose own draft it may be.
+        let text = contract(.lease, "因房屋设施原因造成承租方人身损害的，出租方承担的赔偿责任总额以当月租金的百分之十为限。")
+        let tenant = await review(text, .lease, .tenant)
+        let landlord = await review(text, .lease, .landlord)
+        #expect(tenant.findings.first { $0.clauseID != "document" }?.title == "免除对方造成人身损害的责任，该免责条款无效")
+        let own = landlord.findings.filter { $0.clauseID != "document" }
+        #expect(own.map(\.title) == ["己方免除人身损害责任的条款无效，仍须依法赔偿"], "\(own.map(\.title))")
+        #expect(own.first?.riskLevel == .high)
+    }
+
     @Test func partyNamesDecideWhoIsTheReviewer() async {
         // No role words in brackets: the name the user confirmed makes 乙方 the reviewer.
         let text = "协议\n甲方：北京甲木科技有限公司\n乙方：上海乙禾贸易有限公司\n第一条 解除\n甲方有权随时解除本合同且不承担任何责任。\n第二条 争议\n由原告住所地人民法院管辖。"
