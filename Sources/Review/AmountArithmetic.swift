@@ -8,7 +8,9 @@ extension Analyzers {
     /// clause for a rate and the example after it.
     func amountArithmetic(in sentences: [Sentence]) -> [AnalyzerHit] {
         for sentence in sentences {
-            if let hit = monthlyAgainstYearly(sentence) ?? rentAgainstArea(sentence) { return [hit] }
+            if let hit = monthlyAgainstYearly(sentence) ?? rentAgainstArea(sentence) ?? instalmentsAgainstTotal(sentence) {
+                return [hit]
+            }
         }
         return workedExample(in: sentences).map { [$0] } ?? []
     }
@@ -50,6 +52,35 @@ extension Analyzers {
                                detail: "每月\(Self.yuan(month.cents))按十二个月计为\(Self.yuan(expected))，合同写的全年金额却是\(Self.yuan(year.cents))")
         }
         return nil
+    }
+
+    // MARK: - Equal instalments
+
+    /// "共36期", "分24期": the number of equal instalments.
+    private static let instalmentCount = CompiledRegex(fixed: "(?:共|分|计)([0-9]{1,3}|[一二三四五六七八九十两]{1,3})期")
+
+    /// "每期还款额为人民币5,905.83元……共36期，还款总额为人民币206,609.88元": the total should be the instalment times
+    /// their number.
+    private func instalmentsAgainstTotal(_ sentence: Sentence) -> AnalyzerHit? {
+        guard sentence.contains(["每期"]), sentence.contains(["总额", "合计", "总计", "共计"]),
+              let count = Self.instalmentCount.matches(in: sentence.searchable).lazy.compactMap({ match in
+                  sentence.searchable.group(1, of: match).flatMap { Int($0) ?? ChineseNumerals.integer($0.unicodeScalars) }
+              }).first, count >= 2
+        else { return nil }
+        let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
+        // The instalment is the first amount after 每期, the total the first after the total word.
+        func amount(after words: [String]) -> MoneyMention? {
+            let start = words.flatMap { sentence.offsets(of: $0) }.min() ?? Int.max
+            return amounts.first { $0.range.lowerBound > start }
+        }
+        guard let each = amount(after: ["每期"]), let total = amount(after: ["总额", "合计", "总计", "共计"]),
+              total.range.lowerBound > each.range.lowerBound
+        else { return nil }
+        let expected = each.cents * count
+        guard abs(total.cents - expected) > max(100, count * 2), abs(Double(total.cents) / Double(expected) - 1) <= 0.5
+        else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "每期\(Self.yuan(each.cents))共\(count)期应为\(Self.yuan(expected))，合同写的总额却是\(Self.yuan(total.cents))")
     }
 
     // MARK: - Rent per square metre

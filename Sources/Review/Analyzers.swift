@@ -34,6 +34,9 @@ struct AnalyzerHit: Sendable {
     var range: Range<Int>
     var party: String?
     var detail: String
+    /// Set when the analyzer can tell this instance is milder than its rule's level (a nominal 违约金 ceiling that
+    /// leaves damages open is not a ceiling on all of the other side's liability).
+    var level: RiskLevel? = nil
 }
 
 /// The contract's total price and the phrase stating it.
@@ -451,17 +454,19 @@ struct Analyzers {
         guard let heading = ownHeading ? clauseLine : (clauseLine >= 1 ? clauseLine - 1 : nil),
               let kind = scheduleHeading(onLine: heading)
         else { return [] }
+        // A sum kept back (质保金, 尾款) may be paid under another clause, so a schedule short of the price proves nothing
+        // then; one over the price always does.
         let keptBack = Self.amountsKeptBack.contains(where: text.contains)
-        guard kind == .whole || !keptBack else { return [] }
         let items = heading + 1
         if let (sum, rows, _) = listedItems(on: items..<text.lineCount, alikeOnly: true) {
-            guard rows >= 2, sum != price, abs(Double(sum) / Double(price) - 1) <= 0.5 else { return [] }
+            guard rows >= 2, sum != price, kind == .whole || !keptBack || sum > price,
+                  abs(Double(sum) / Double(price) - 1) <= 0.5 else { return [] }
             return [AnalyzerHit(range: range, party: nil,
                                 detail: "各期金额之和为\(Self.yuan(sum))，而合同约定的总额为\(Self.yuan(price))\(priceStatement(outside: range))，相差\(Self.yuan(abs(sum - price)))")]
         }
         // Instalments given as shares of the price ("支付服务费总额的30%，即人民币204,000元") are added up by share.
-        guard !keptBack, let shares = scheduledShares(from: items), shares.rows >= 2, shares.total >= 0.5,
-              abs(shares.total - 1) > 0.001
+        guard let shares = scheduledShares(from: items), shares.rows >= 2, shares.total >= 0.5,
+              abs(shares.total - 1) > 0.001, !keptBack || shares.total > 1
         else { return [] }
         let gap = Int((Double(price) * abs(1 - shares.total)).rounded())
         let agreed = "合同价款\(Self.yuan(price))\(priceStatement(outside: range))"
@@ -476,6 +481,9 @@ struct Analyzers {
         return "（“\(text.string(statement))”）"
     }
 
+    /// "第四条 付款方式": an article's title line.
+    static let articleHeading = CompiledRegex(fixed: "^第[0-9一二三四五六七八九十百]+条")
+
     /// Sums a contract keeps back from the payment schedule and pays under another clause.
     private static let amountsKeptBack = ["质保金", "保证金", "尾款", "余款", "剩余", "其余"]
 
@@ -487,7 +495,9 @@ struct Analyzers {
     private func scheduleHeading(onLine index: Int) -> ScheduleHeading? {
         let range = text.trimmed(text.lineRange(index))
         let line = Sentence(range: range, scalars: text.scalars[range])
-        guard let colon = line.scalars.last, colon == "：" || colon == ":",
+        // A heading ends in a colon, or is an article's own title line ("第四条 付款方式").
+        guard let last = line.scalars.last,
+              last == "：" || last == ":" || Self.articleHeading.firstMatch(in: line.searchable) != nil && line.scalars.count <= 16,
               !line.contains(["余", "剩", "尾", "部分", "%", "％"]), Quantities.money(in: line.searchable).isEmpty
         else { return nil }
         if line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "还款计划", "付款计划", "个阶段"]) { return .whole }
@@ -873,7 +883,7 @@ struct Analyzers {
         guard share < (penaltyOnly ? settings.penaltyCapNominalRatio : settings.liabilityCapRatio) else { return [] }
         let what = penaltyOnly ? "违约金累计上限" : "赔偿责任上限"
         return [AnalyzerHit(range: sentence.range, party: capped,
-                            detail: "\(what)仅为合同价款\(Self.yuan(price))的\(Self.percent(share))")]
+                            detail: "\(what)仅为合同价款\(Self.yuan(price))的\(Self.percent(share))", level: penaltyOnly ? .medium : nil)]
     }
 
     /// "单票赔偿以运费三倍为限，每车次最高两万元": a ceiling per consignment, not on the contract.
@@ -983,8 +993,9 @@ struct Analyzers {
         let onSigning = sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"])
         let beforeDelivery = sentence.contains(Self.beforeDelivery)
         // "自签字盖章后生效，至……付清全部设计费后终止" is the contract's term, not a payment.
+        // "逾期……经催告后仍未支付的，乙方有权暂停接受新订单，直至甲方付清" is a remedy for late payment.
         guard onSigning || beforeDelivery, !sentence.contains(Self.afterPerformance), !Self.mentionsArrival(sentence),
-              !sentence.contains(["后终止", "时终止", "之日终止"])
+              !sentence.contains(["后终止", "时终止", "之日终止", "逾期", "催告", "直至"])
         else { return [] }
         let full = sentence.contains(["全额", "全款", "一次性支付合同总价", "付清"])
             || (sentence.contains(["全部"]) && Self.wholePrice.firstMatch(in: sentence.searchable) != nil)
@@ -1351,6 +1362,8 @@ struct Analyzers {
               !(sentence.contains(["订单"]) && !sentence.contains(["验收", "检验", "验货"])),
               !sentence.contains(["考核", "评分", "初步验收", "初验"]),
               !(sentence.contains(["外观"]) && !sentence.contains(["质量", "性能", "功能", "品质", "全面"])) else { return [] }
+        // "甲方可以在签收后三个工作日内抽样检验" with nothing lost when it does not is an option, not a cut-off.
+        guard !(sentence.contains(["可以在", "可在", "有权在"]) && !sentence.contains(Self.lapseWords)) else { return [] }
         let searchable = sentence.searchable
         if sentence.contains(["当场", "当日", "当天", "即时", "当面"]), let spot = Self.onTheSpot.firstMatch(in: searchable) {
             return [AnalyzerHit(range: sentence.range, party: party(actingAt: searchable.documentRange(spot.range).lowerBound, in: sentence),
@@ -1367,16 +1380,23 @@ struct Analyzers {
                             detail: "验收或提出异议的期限仅\(period.amount)\(unit)")]
     }
 
+    /// Words that make a missed inspection period cost the buyer something.
+    private static let lapseWords = ["视为", "逾期", "否则", "不予", "不再", "丧失", "放弃", "未提出", "未在"]
+
     /// "验收合格后三日内支付35%" is time to pay, "24小时内提供检验记录" time to hand over papers, "七十二小时内将商品送至"
     /// time to deliver, "三个工作日内补足或更换" time to put a defect right, "留样48小时" how long a sample is kept, "不少于两日的
     /// 培训" a minimum: none is time to inspect.
     private func isOtherDeadline(_ period: Range<Int>) -> Bool {
         let after = text.scalars[period.upperBound..<min(text.scalars.count, period.upperBound + 8)]
         let before = text.scalars[max(0, period.lowerBound - 3)..<period.lowerBound]
+        // "检验完成后两个工作日内书面通知" is time to report a result already found, not to inspect.
+        let earlier = text.scalars[max(0, period.lowerBound - 8)..<period.lowerBound]
+        if ["完成后", "结束后", "报告后", "结果后"].contains(where: { earlier.containsScalars(of: $0) }) { return true }
         // "三日内书面提出并提供第三方检测报告" is still time to object.
         if ["提出", "异议"].contains(where: { after.containsScalars(of: $0) }) { return false }
         return ["支付", "付款", "付清", "结算", "提供", "提交", "出具", "送至", "送达", "运至", "发货", "交货",
-                "核实", "补足", "补发", "更换", "调换", "答复", "回复", "整改", "修复", "维修"].contains { after.containsScalars(of: $0) }
+                "核实", "补足", "补发", "更换", "调换", "答复", "回复", "整改", "修复", "维修", "搬离", "腾退", "交还", "返还",
+                "撤场", "撤离"].contains { after.containsScalars(of: $0) }
             || ["留样", "保存", "保留", "存放", "不少于", "至少", "不低于"].contains { before.containsScalars(of: $0) }
     }
 

@@ -46,7 +46,7 @@ extension Analyzers {
         var paid = 0.0
         for range in chunks where !range.isEmpty {
             let line = Sentence(range: range, scalars: text.scalars[range])
-            guard Self.clauseHeading.firstMatch(in: line.searchable) == nil,
+            guard Self.articleHeading.firstMatch(in: line.searchable) == nil,
                   let share = Self.priceShare(in: line, analyzers: self)
             else { break }
             if isRunningTotal(share, in: line) { return paid + share.value }
@@ -54,7 +54,4 @@ extension Analyzers {
         }
         return paid
     }
-
-    /// "第四条 付款方式": the schedule starts below it.
-    private static let clauseHeading = CompiledRegex(fixed: "^第[0-9一二三四五六七八九十百]+条")
 }

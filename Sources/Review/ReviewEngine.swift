@@ -204,7 +204,7 @@ private struct ReviewSession {
         var result: [Finding] = []
         for index in rules.indices where visiting.contains(positions[index]) {
             let rule = rules[index]
-            var evidence: (range: Range<Int>, detail: String)?
+            var evidence: (range: Range<Int>, detail: String, level: RiskLevel?)?
             if let analyzer = rule.trigger.analyzer {
                 guard rule.trigger.any.allSatisfy({ gatePasses($0, range, bloom) }) else { continue }
                 if rule.trigger.any.contains(where: { firstMatch($0, in: searchable) == nil }) { continue }
@@ -224,10 +224,10 @@ private struct ReviewSession {
                         let joined = min(quoted.lowerBound, hit.range.lowerBound)..<max(quoted.upperBound, hit.range.upperBound)
                         return joined.count <= Quote.maximumLength ? joined : quoted
                     }
-                    return (quoted, first.detail)
+                    return (quoted, first.detail, first.level)
                 }
             } else {
-                evidence = regexEvidence(rule, searchable: searchable, range: range, bloom: bloom).map { ($0, "") }
+                evidence = regexEvidence(rule, searchable: searchable, range: range, bloom: bloom).map { ($0, "", nil) }
             }
             guard let evidence else { continue }
             guard rule.trigger.all.allSatisfy({ gatePasses($0, range, bloom) && firstMatch($0, in: searchable) != nil }),
@@ -235,7 +235,7 @@ private struct ReviewSession {
                   !matchesDocument(rule.trigger.unlessDocument), rule.trigger.allDocument.allSatisfy({ matchesDocument([$0]) })
             else { continue }
             let quote = Quote.range(around: evidence.range, in: text, clause: range)
-            result.append(finding(rule, clauseID: clause.id, quote: quote, detail: evidence.detail))
+            result.append(finding(rule, clauseID: clause.id, quote: quote, detail: evidence.detail, level: evidence.level))
         }
         return result
     }
@@ -316,7 +316,8 @@ private struct ReviewSession {
         return found
     }
 
-    private func finding(_ rule: Rule, clauseID: String, quote: Range<Int>?, detail: String) -> Finding {
+    /// `level`: an analyzer's own reading of how serious this instance is, in place of the rule's.
+    private func finding(_ rule: Rule, clauseID: String, quote: Range<Int>?, detail: String, level: RiskLevel? = nil) -> Finding {
         let drafter = voice == .drafter ? rule.drafter : nil
         // In the drafter's voice the sides are swapped back: {self} is still the reviewer.
         let (me, them) = drafter == nil ? (sides.reviewerName, sides.counterpartyName) : (sides.counterpartyName, sides.reviewerName)
@@ -324,7 +325,7 @@ private struct ReviewSession {
         func fill(_ template: String) -> String { Template.fill(template, values) }
         return Finding(
             id: "", ruleID: rule.id, clauseID: clauseID, title: fill(drafter?.title ?? rule.title), category: rule.category,
-            riskLevel: drafter?.level ?? rule.level, summary: fill(drafter?.summary ?? rule.summary),
+            riskLevel: drafter?.level ?? level ?? rule.level, summary: fill(drafter?.summary ?? rule.summary),
             analysis: fill(drafter?.analysis ?? rule.analysis),
             suggestion: fill(drafter?.suggestion ?? rule.suggestion), clauseText: quote.map { text.string($0) } ?? "",
             span: quote.map { TextSpan(start: $0.lowerBound, end: $0.upperBound) },

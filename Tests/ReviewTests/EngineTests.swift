@@ -102,6 +102,15 @@ import Testing
         #expect(own.first?.riskLevel == .high)
     }
 
+    @Test func aNominalCeilingOnPenaltiesIsMediumAndOneOnAllLiabilityIsHigh() async {
+        let price = "合同总价为人民币1,000,000元。"
+        let penalty = await review(contract(.purchase, price + "乙方逾期交货的，每逾期一日支付违约金人民币100元，违约金累计不超过人民币2,000元。"),
+                                   .purchase, .buyer)
+        let whole = await review(contract(.purchase, price + "乙方在本合同项下的全部赔偿责任以人民币20,000元为限。"), .purchase, .buyer)
+        #expect(penalty.findings.first { $0.ruleID == "liability-cap-low" }?.riskLevel == .medium)
+        #expect(whole.findings.first { $0.ruleID == "liability-cap-low" }?.riskLevel == .high)
+    }
+
     @Test func partyNamesDecideWhoIsTheReviewer() async {
         // No role words in brackets: the name the user confirmed makes 乙方 the reviewer.
         let text = "协议\n甲方：北京甲木科技有限公司\n乙方：上海乙禾贸易有限公司\n第一条 解除\n甲方有权随时解除本合同且不承担任何责任。\n第二条 争议\n由原告住所地人民法院管辖。"
