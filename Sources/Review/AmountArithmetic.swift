@@ -123,14 +123,18 @@ extension Analyzers {
 
     // MARK: - Worked examples
 
-    private static let exampleWords = ["例如", "比如", "举例"]
+    private static let exampleWords = ["例如", "比如", "举例", "示例"]
 
-    /// "代理费按成交总价的1.6%计取。例如：成交总价为2,150,000元，则应付代理费为36,400元。": the example's result should
-    /// be its base times the one rate the clause states.
+    /// "代理费按成交总价的1.6%计取。例如：成交总价为2,150,000元，则应付代理费为36,400元。", or in the same sentence,
+    /// "按融资总额的3%支付成功费（示例：如融资总额为8,000万元，则成功费为320万元）": the example's result should be its
+    /// base times the one rate stated before it.
     private func workedExample(in sentences: [Sentence]) -> AnalyzerHit? {
-        guard let exampleIndex = sentences.firstIndex(where: { $0.contains(Self.exampleWords) }), exampleIndex > 0 else { return nil }
-        let rates = sentences[..<exampleIndex].flatMap { Quantities.rates(in: $0.searchable) }
-        let example = sentences[exampleIndex]
+        guard let exampleIndex = sentences.firstIndex(where: { $0.contains(Self.exampleWords) }) else { return nil }
+        let sentence = sentences[exampleIndex]
+        let start = Self.exampleWords.flatMap { sentence.offsets(of: $0) }.min() ?? sentence.range.lowerBound
+        let lead = Sentence(range: sentence.range.lowerBound..<start, scalars: text.scalars[sentence.range.lowerBound..<start])
+        let example = Sentence(range: start..<sentence.range.upperBound, scalars: text.scalars[start..<sentence.range.upperBound])
+        let rates = (sentences[..<exampleIndex] + [lead]).flatMap { Quantities.rates(in: $0.searchable) }
         let amounts = Quantities.money(in: example.searchable).filter { $0.form == .figures }
         guard rates.count == 1, let rate = rates.first?.value, rate > 0, rate < 1, amounts.count == 2,
               Quantities.rates(in: example.searchable).isEmpty
