@@ -500,7 +500,7 @@ struct Analyzers {
               last == "：" || last == ":" || Self.articleHeading.firstMatch(in: line.searchable) != nil && line.scalars.count <= 16,
               !line.contains(["余", "剩", "尾", "部分", "%", "％"]), Quantities.money(in: line.searchable).isEmpty
         else { return nil }
-        if line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "还款计划", "付款计划", "个阶段"]) { return .whole }
+        if line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "期拨付", "期缴纳", "还款计划", "付款计划", "个阶段"]) { return .whole }
         return line.contains(["付款安排", "付款方式", "支付方式", "支付安排", "付款进度"]) ? .payments : nil
     }
 
@@ -721,10 +721,12 @@ struct Analyzers {
         // deduction ("研发费用加计扣除").
         let deduction = sentence.contains(["扣减", "扣除"]) && !sentence.contains(Self.revenueSharing)
             && !sentence.contains(["加计扣除", "税前扣除"])
-        guard sentence.contains(["违约金", "罚款", "罚金", "赔偿金"]) || deduction, !isDaily(sentence),
-              !sentence.contains(["定金"]) else { return [] }
+        let penalty = sentence.contains(["违约金", "罚款", "罚金", "赔偿金"])
+        guard penalty || deduction, !isDaily(sentence), !sentence.contains(["定金"]) else { return [] }
         let party = firstParty(in: sentence)
-        if let rate = nonCapRates(sentence).first(where: { $0.value >= settings.penaltyRatioLimit }) {
+        // A penalty reaching 30% is at the line; a deduction from the fee of the part done badly must pass it.
+        let excessive = { (rate: RateMention) in penalty ? rate.value >= self.settings.penaltyRatioLimit : rate.value > self.settings.penaltyRatioLimit }
+        if let rate = nonCapRates(sentence).first(where: excessive) {
             let percent = Self.percent(rate.value)
             return [AnalyzerHit(range: sentence.range, party: self.party(obligedBy: rate.range.lowerBound, in: sentence),
                                 detail: "约定的违约金或扣款达到计算基数的\(percent)，已到30%的司法调整参照线")]
