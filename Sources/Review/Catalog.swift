@@ -413,7 +413,7 @@ struct Catalog: Sendable {
         statutes = StatuteLibrary(directory: resources.appendingPathComponent("statutes"))
         let rulesDirectory = resources.appendingPathComponent("rules")
         for url in try Self.yamlFiles(in: rulesDirectory) {
-            try load(url, displayName: "rules/" + url.lastPathComponent)
+            try load(url, displayName: "rules/" + url.lastPathComponent, replacing: false)
         }
         if let playbook {
             var isDirectory: ObjCBool = false
@@ -421,7 +421,7 @@ struct Catalog: Sendable {
                 throw PlaybookError(file: playbook.path, line: 0, reason: "审查规则目录不存在 (playbook directory not found)")
             }
             let files = isDirectory.boolValue ? try Self.yamlFiles(in: playbook) : [playbook]
-            for url in files { try load(url, displayName: url.path) }
+            for url in files { try load(url, displayName: url.path, replacing: true) }
         }
         gates = GateIndex(rules: rules)
     }
@@ -437,18 +437,20 @@ struct Catalog: Sendable {
             .map { directory.appendingPathComponent($0) }
     }
 
-    private mutating func load(_ url: URL, displayName: String) throws {
+    private mutating func load(_ url: URL, displayName: String, replacing: Bool) throws {
         let yaml: String
         do {
             yaml = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw PlaybookError(file: displayName, line: 0, reason: "无法读取文件: \(error.localizedDescription)")
         }
-        try load(yaml: yaml, file: displayName)
+        try load(yaml: yaml, file: displayName, replacing: replacing)
     }
 
-    /// Adds the rules, sources and settings of one YAML document; a rule with a known id replaces the old one.
-    mutating func load(yaml: String, file: String) throws {
+    /// Adds the rules, sources and settings of one YAML document. A rule with a known id replaces the old one when
+    /// `replacing` (a playbook adjusting the catalog); an id twice in one document, or again in another file of the
+    /// built-in catalog, is a mistake and fails the load.
+    mutating func load(yaml: String, file: String, replacing: Bool = true) throws {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -471,9 +473,14 @@ struct Catalog: Sendable {
         }
         if let node = top["settings"] { try readSettings(node, reader: &reader) }
         if let node = top["rules"] {
+            var defined: Set<String> = []
             for ruleNode in try reader.sequence(node) {
                 let rule = try readRule(ruleNode, reader: &reader)
-                if let index = rules.firstIndex(where: { $0.id == rule.id }) {
+                let known = rules.firstIndex(where: { $0.id == rule.id })
+                guard defined.insert(rule.id).inserted, replacing || known == nil else {
+                    throw reader.error(ruleNode, "规则 id \(rule.id) 重复定义")
+                }
+                if let index = known {
                     rules[index] = rule
                 } else {
                     rules.append(rule)

@@ -399,6 +399,7 @@ actor EventLog {
         ("rules:\n  - id: x\n    category: c\n    level: LOW\n    title: t\n    summary: s\n    analysis: a\n    suggestion: g\n    any: ['(unclosed']\n", 9, "正则"),
         ("rules:\n  - id: x\n    category: c\n    level: LOW\n    title: t\n    summary: s\n    analysis: a\n    suggestion: g\n    any: ['违约金']\n    statutes: [civil-code:9999]\n", 10, "9999"),
         ("rules:\n  - id: x\n    colour: red\n", 3, "colour"),
+        ("rules:\n  - id: penalty-excessive\n    enabled: false\n  - id: penalty-excessive\n    enabled: true\n", 4, "重复"),
         ("rules:\n  - id: x\n   bad: [\n", 3, "YAML"),
         ("rules:\n  - id: x\n    category: c\n    level: LOW\n    title: t\n    summary: s\n    analysis: a\n    suggestion: g\n    any: ['违约金']\n    protects: [buyer]\n    examples: {type: lease, role: tenant, positive: [a], negative: [b]}\n", 11, "examples"),
     ])
