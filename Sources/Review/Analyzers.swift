@@ -1068,12 +1068,18 @@ struct Analyzers {
             .max()
     }
 
-    /// "培训机构学费、考试费及差旅食宿费合计约人民币186,000元": the largest amount of a sentence that totals up a
-    /// training cost; a threshold ("培训费用超过5万元的") or a penalty is no statement of what was spent.
+    /// "培训机构学费、考试费及差旅食宿费合计约人民币186,000元" or "甲方承担学费人民币598,000元": the largest amount of a
+    /// sentence that totals up a training cost or states the fees borne; a threshold ("培训费用超过5万元的") or a penalty
+    /// is no statement of what was spent.
     static func statedTrainingCost(in text: ReviewText, clauses: [Range<Int>]) -> Int? {
-        clauses.filter { text.scalars[$0].containsScalars(of: "培训") }
+        clauses.filter { text.scalars[$0].containsScalars(of: "培训") || text.scalars[$0].containsScalars(of: "学费") }
             .flatMap { sentences(of: text, in: $0) }
-            .filter { $0.contains(["培训"]) && $0.contains(["合计", "共计", "总计", "测算", "预计"]) && !$0.contains(["违约金", "超过"]) }
+            .filter { sentence in
+                // "……合计约186,000元", or the fees the employer bears: "甲方承担学费人民币598,000元".
+                let totalled = sentence.contains(["培训"]) && sentence.contains(["合计", "共计", "总计", "测算", "预计"])
+                let borne = sentence.contains(["学费", "培训费"]) && sentence.contains(["承担", "出资", "支付"])
+                return (totalled || borne) && !sentence.contains(["违约金", "超过"])
+            }
             .compactMap { Quantities.money(in: $0.searchable).map(\.cents).max() }
             .max()
     }
