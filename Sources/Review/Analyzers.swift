@@ -725,7 +725,8 @@ struct Analyzers {
         guard penalty || deduction, !isDaily(sentence), !sentence.contains(["定金"]) else { return [] }
         let party = firstParty(in: sentence)
         // A penalty reaching 30% is at the line; a deduction from the fee of the part done badly must pass it.
-        let excessive = { (rate: RateMention) in penalty ? rate.value >= self.settings.penaltyRatioLimit : rate.value > self.settings.penaltyRatioLimit }
+        let limit = settings.penaltyRatioLimit
+        let excessive = { (rate: RateMention) in penalty ? rate.value >= limit : rate.value > limit }
         if let rate = nonCapRates(sentence).first(where: excessive) {
             let percent = Self.percent(rate.value)
             return [AnalyzerHit(range: sentence.range, party: self.party(obligedBy: rate.range.lowerBound, in: sentence),
