@@ -1,8 +1,9 @@
 import Foundation
 
 /// Sums a contract works out in its own words and gets wrong: twelve months against the yearly figure beside them, a
-/// rent per square metre against the monthly rent and the leased area, and a worked example against the rate it
-/// illustrates. Each is a figure the other side can hold the reviewer to.
+/// rent per square metre against the monthly rent and the leased area, equal instalments against their total, a worked
+/// example against the rate it illustrates, and a yearly schedule against the escalation it states. Each is a figure
+/// the other side can hold the reviewer to.
 extension Analyzers {
     /// Hits in one clause: each sentence on its own for the monthly and yearly figures and the rent per area, the whole
     /// clause for a rate and the example after it.
@@ -12,7 +13,7 @@ extension Analyzers {
                 return [hit]
             }
         }
-        return workedExample(in: sentences).map { [$0] } ?? []
+        return (workedExample(in: sentences) ?? escalation(in: sentences)).map { [$0] } ?? []
     }
 
     // MARK: - Twelve months
@@ -144,5 +145,30 @@ extension Analyzers {
         guard abs(result - expected) > max(100, expected / 200) else { return nil }
         return AnalyzerHit(range: example.range, party: nil,
                            detail: "按\(Self.percent(rate))计算，\(Self.yuan(base))的示例结果应为\(Self.yuan(expected))，合同却写为\(Self.yuan(result))")
+    }
+
+    // MARK: - Escalation
+
+    /// "每一租赁年度的月租金在上一年度基础上递增5%，各年度月租金如下：" above one line per year: each year's figure should
+    /// be the one before it grown by the rate. Only an escalation on the previous year is checked; one on the first
+    /// year's base grows by the same sum every year.
+    private func escalation(in sentences: [Sentence]) -> AnalyzerHit? {
+        guard let index = sentences.firstIndex(where: { $0.contains(["递增", "上浮", "增长"]) && $0.contains(["上一", "上年", "前一"]) }),
+              let rate = nonCapRates(sentences[index]).first?.value, rate > 0, rate < 0.5
+        else { return nil }
+        var previous: Int?
+        for sentence in sentences[(index + 1)...] {
+            let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
+            guard amounts.count == 1, let amount = amounts.first?.cents else { break }
+            if let previous {
+                let expected = Int((Double(previous) * (1 + rate)).rounded())
+                if abs(amount - expected) > max(100, expected / 1000) {
+                    return AnalyzerHit(range: sentence.range, party: nil,
+                                       detail: "按上一年度\(Self.yuan(previous))递增\(Self.percent(rate))应为\(Self.yuan(expected))，合同写为\(Self.yuan(amount))")
+                }
+            }
+            previous = amount
+        }
+        return nil
     }
 }
