@@ -9,7 +9,8 @@ extension Analyzers {
     /// clause for a rate and the example after it.
     func amountArithmetic(in sentences: [Sentence]) -> [AnalyzerHit] {
         for sentence in sentences {
-            if let hit = monthlyAgainstYearly(sentence) ?? rentAgainstArea(sentence) ?? instalmentsAgainstTotal(sentence) {
+            if let hit = monthlyAgainstYearly(sentence) ?? monthlyAgainstTerm(sentence) ?? rentAgainstArea(sentence)
+                ?? instalmentsAgainstTotal(sentence) {
                 return [hit]
             }
         }
@@ -82,6 +83,26 @@ extension Analyzers {
         else { return nil }
         return AnalyzerHit(range: sentence.range, party: nil,
                            detail: "每期\(Self.yuan(each.cents))共\(count)期应为\(Self.yuan(expected))，合同写的总额却是\(Self.yuan(total.cents))")
+    }
+
+    /// "月服务费为人民币96,000元，服务费总额为人民币1,056,000元" in a contract of twelve months: the total should be the
+    /// monthly figure times the months of the term.
+    private func monthlyAgainstTerm(_ sentence: Sentence) -> AnalyzerHit? {
+        guard let months = facts.term.map({ $0.months.rounded() }), months >= 2, months <= 120,
+              abs((facts.term?.months ?? 0) - months) < 0.1,
+              sentence.contains(Self.monthlyLabels), sentence.contains(["总额", "总价", "合计总额"]),
+              !sentence.contains(Self.yearlyExceptions)
+        else { return nil }
+        let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
+        guard amounts.count == 2, amounts[1].cents > amounts[0].cents else { return nil }
+        let label = text.string(max(sentence.range.lowerBound, amounts[0].range.lowerBound - 10)..<amounts[0].range.lowerBound)
+        guard Self.monthlyLabels.contains(where: label.contains) else { return nil }
+        let expected = amounts[0].cents * Int(months)
+        guard abs(amounts[1].cents - expected) > max(100, expected / 1000),
+              abs(Double(amounts[1].cents) / Double(expected) - 1) <= 0.5
+        else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "每月\(Self.yuan(amounts[0].cents))按合同期限\(Int(months))个月计为\(Self.yuan(expected))，合同写的总额却是\(Self.yuan(amounts[1].cents))")
     }
 
     // MARK: - Rent per square metre
