@@ -95,7 +95,9 @@ extension Analyzers {
         else { return nil }
         let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
         guard amounts.count == 2, amounts[1].cents > amounts[0].cents else { return nil }
-        let label = text.string(max(sentence.range.lowerBound, amounts[0].range.lowerBound - 10)..<amounts[0].range.lowerBound)
+        // The first amount is the monthly one ("月服务费为人民币玖万陆仟元整（¥96,000.00）": the label may stand before the
+        // amount in words).
+        let label = text.string(max(sentence.range.lowerBound, amounts[0].range.lowerBound - 20)..<amounts[0].range.lowerBound)
         guard Self.monthlyLabels.contains(where: label.contains) else { return nil }
         let expected = amounts[0].cents * Int(months)
         guard abs(amounts[1].cents - expected) > max(100, expected / 1000),
