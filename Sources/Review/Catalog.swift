@@ -620,13 +620,17 @@ struct Catalog: Sendable {
     private func readDrafter(_ node: Node, level: RiskLevel, types: Set<ContractType>?, protects: Set<Role>?,
                              reader: NodeReader) throws -> DrafterView {
         let fields = try reader.mapping(node, allowed: ["role", "level", "title", "summary", "analysis", "suggestion"])
-        let role = fields["role"]?.scalar.flatMap { $0.string == "any" ? nil : Role(alias: $0.string) }
-        if fields["role"]?.scalar?.string == "any" {
+        let name = fields["role"]?.scalar?.string
+        let role: Role?
+        if name == "any" {
             guard protects == nil else { throw reader.error(fields["role"] ?? node, "drafter 的角色 any 只用于不限 protects 的规则") }
+            role = nil
         } else {
-            guard let role, types?.contains(where: { $0.roles.contains(role) }) ?? true, !(protects?.contains(role) ?? true) else {
+            guard let named = name.flatMap(Role.init(alias:)), types?.contains(where: { $0.roles.contains(named) }) ?? true,
+                  !(protects?.contains(named) ?? true) else {
                 throw reader.error(fields["role"] ?? node, "drafter 的角色必须属于本规则的合同类型，且不在 protects 之内")
             }
+            role = named
         }
         var drafterLevel = level
         if let value = fields["level"] {

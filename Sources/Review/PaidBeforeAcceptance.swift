@@ -7,7 +7,7 @@ extension Analyzers {
     /// `paidBeforeAcceptanceRatio` of the price or more, in a contract that has an acceptance to wait for.
     func paidBeforeAcceptance(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(Self.arrivalStages), !sentence.contains(Self.acceptanceStages),
-              let share = Self.priceShare(in: sentence, analyzers: self), text.contains("验收")
+              let share = priceShare(in: sentence), text.contains("验收")
         else { return [] }
         let paid = isRunningTotal(share, in: sentence) ? share.value : share.value + sharesPaidBefore(sentence)
         guard paid >= settings.paidBeforeAcceptanceRatio, paid <= 1.001 else { return [] }
@@ -26,9 +26,10 @@ extension Analyzers {
     private static let otherSums = ["违约金", "滞纳金", "保证金", "逾期", "退还", "返还", "利息"]
 
     /// The largest share of the price a sentence pays, when it is a payment of the price at all.
-    private static func priceShare(in sentence: Sentence, analyzers: Analyzers) -> RateMention? {
-        guard sentence.contains(paymentWords), sentence.contains(priceBases), !sentence.contains(otherSums) else { return nil }
-        return analyzers.nonCapRates(sentence).filter { $0.value < 1 }.max { $0.value < $1.value }
+    private func priceShare(in sentence: Sentence) -> RateMention? {
+        guard sentence.contains(Self.paymentWords), sentence.contains(Self.priceBases), !sentence.contains(Self.otherSums)
+        else { return nil }
+        return nonCapRates(sentence).filter { $0.value < 1 }.max { $0.value < $1.value }
     }
 
     /// "支付至合同总价的95%", "累计支付合同总价的90%": the share is what has been paid in all, not this instalment.
@@ -47,7 +48,7 @@ extension Analyzers {
         for range in chunks where !range.isEmpty {
             let line = Sentence(range: range, scalars: text.scalars[range])
             guard Self.articleHeading.firstMatch(in: line.searchable) == nil,
-                  let share = Self.priceShare(in: line, analyzers: self)
+                  let share = priceShare(in: line)
             else { break }
             if isRunningTotal(share, in: line) { return paid + share.value }
             paid += share.value
