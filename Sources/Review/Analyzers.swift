@@ -55,6 +55,8 @@ struct ContractFacts: Sendable {
     var price: Int? { statedPrice?.cents }
     /// The contract term, when stated (for probation limits and deadlines that fall after the contract ends).
     var term: ContractTerm?
+    /// The date the contract says it was signed, for deadlines that fall before it.
+    var signed: DateMention?
     /// The place of signing or performance the contract states ("签订地点：深圳市南山区"), for courts chosen by it.
     var designatedPlace: DesignatedPlace?
     var hasDeposit: Bool
@@ -1149,7 +1151,7 @@ struct Analyzers {
     /// An end before its start in one sentence ("自2025年9月1日起至2025年6月30日止"), or against the contract term
     /// stated in another clause: a deadline after the term ends, or an end date before the term starts.
     private func dateOrder(_ sentence: Sentence) -> [AnalyzerHit] {
-        let againstTerm = facts.term != nil && sentence.contains(Self.performanceWords + Self.endWords)
+        let againstTerm = (facts.term != nil || facts.signed != nil) && sentence.contains(Self.performanceWords + Self.endWords)
         guard sentence.contains(["年"]), againstTerm || sentence.contains(["至", "到", "—", "-", "~"]) else { return [] }
         let dates = Quantities.dates(in: sentence.searchable)
         let periods = Quantities.periods(in: sentence.searchable).filter { $0.unit == .year || $0.unit == .month }
@@ -1172,17 +1174,40 @@ struct Analyzers {
                 }
             }
         }
+        if let signed = facts.signed, sentence.contains(Self.performanceWords),
+           let early = dates.first(where: { $0.ordinal < signed.ordinal && isDeadline($0) && !isPast($0) }) {
+            return [AnalyzerHit(range: sentence.range, party: nil,
+                                detail: "履行期限\(Self.day(early))早于合同签订日\(Self.day(signed))")]
+        }
         guard let term = facts.term, !term.sentence.overlaps(sentence.range) else { return [] }
         if let end = term.end, sentence.contains(Self.performanceWords),
            let late = dates.first(where: { $0.ordinal > end.ordinal && isDeadline($0) }) {
             return [AnalyzerHit(range: sentence.range, party: nil,
                                 detail: "履行期限\(Self.day(late))晚于合同期限届满日\(Self.day(end))")]
         }
+        if let end = term.end, let named = dates.first(where: isTermEnd), named.ordinal != end.ordinal {
+            return [AnalyzerHit(range: sentence.range, party: nil,
+                                detail: "到期日\(Self.day(named))与期限条款约定的届满日\(Self.day(end))不一致")]
+        }
         if let start = term.start, dates.count == 1, sentence.contains(Self.endWords), dates[0].ordinal < start.ordinal {
             return [AnalyzerHit(range: sentence.range, party: nil,
                                 detail: "终止日\(Self.day(dates[0]))早于合同期限起始日\(Self.day(start))")]
         }
         return []
+    }
+
+    /// "借款到期日即2026年8月19日", "租赁期限届满日为2027年6月30日": the date named as the end of the term itself.
+    private static let termEndLabel = CompiledRegex(fixed:
+        "(?<![续延展])(?:借款|贷款|合同|租赁|租期|服务期|期限)(?:的)?(?:到期日|届满日|届满之日|终止日)(?:即|为|是|：|:)?\\s*$")
+
+    private func isTermEnd(_ date: DateMention) -> Bool {
+        let before = text.string(max(0, date.range.lowerBound - 12)..<date.range.lowerBound)
+        return Self.termEndLabel.firstMatch(in: SearchableText(before, base: 0)) != nil
+    }
+
+    /// "甲方已于2025年3月1日前支付": a recital of what was done, not a deadline.
+    private func isPast(_ date: DateMention) -> Bool {
+        text.string(max(0, date.range.lowerBound - 6)..<date.range.lowerBound).contains("已")
     }
 
     private func statedLength(before start: DateMention, after end: DateMention, among periods: [PeriodMention]) -> PeriodMention? {

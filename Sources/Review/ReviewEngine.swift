@@ -61,6 +61,7 @@ public struct ReviewEngine: Sendable {
         let facts = ContractFacts(
             blocks: blocks, signatures: PartyExtractor.signatures(in: reviewText),
             statedPrice: Self.contractPrice(whole, in: reviewText), term: Self.contractTerm(reviewText, clauses: clauses),
+            signed: Self.signingDate(whole, in: reviewText),
             designatedPlace: reviewText.contains("签订地") || reviewText.contains("履行地") ? DesignatedPlace.first(in: whole) : nil,
             hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"),
             monthlyWage: type == .employment ? Analyzers.statedMonthlyWage(in: reviewText, clauses: clauseRanges) : nil,
@@ -129,6 +130,17 @@ public struct ReviewEngine: Sendable {
             else { return nil }
             return StatedPrice(cents: amount.cents, statement: text.phrase(around: word.lowerBound..<amount.range.upperBound))
         }
+    }
+
+    /// "签订日期：2025年5月12日", "本合同于2025年5月12日在…签订": the date the contract says it was signed.
+    private static let signingLabel = CompiledRegex(fixed:
+        "(?:(?:签订|签署|签约)(?:日期|时间)[：:为\\s]*|本(?:合同|协议)(?:于|在)\\s*)(?=[0-9零〇一二三四五六七八九]{4}\\s*年)")
+
+    static func signingDate(_ whole: SearchableText, in text: ReviewText) -> DateMention? {
+        guard let label = signingLabel.firstMatch(in: whole) else { return nil }
+        let start = whole.documentRange(label.range).upperBound
+        let window = start..<min(text.scalars.count, start + 16)
+        return Quantities.dates(in: SearchableText(text.string(window), base: start)).first { $0.range.lowerBound == start }
     }
 
     /// Words of a sentence that states some other period than the contract's own ("试用期六个月", "付款期限30日").
