@@ -27,6 +27,7 @@ enum AnalyzerName: String, Sendable, CaseIterable {
     case probationWage = "probation_wage"
     case amountArithmetic = "amount_arithmetic"
     case paidBeforeAcceptance = "paid_before_acceptance"
+    case licenceOutlivesPatent = "licence_outlives_patent"
 }
 
 /// Evidence an analyzer found: the scalar range to quote, the party the term burdens, and a sentence for the finding.
@@ -57,6 +58,8 @@ struct ContractFacts: Sendable {
     var term: ContractTerm?
     /// The date the contract says it was signed, for deadlines that fall before it.
     var signed: DateMention?
+    /// The patent a licence names, for a licence term that outlives it.
+    var patent: LicensedPatent?
     /// The place of signing or performance the contract states ("签订地点：深圳市南山区"), for courts chosen by it.
     var designatedPlace: DesignatedPlace?
     var hasDeposit: Bool
@@ -327,6 +330,7 @@ struct Analyzers {
         case .courtAtOtherSeat: courtAtOtherSeat(sentence)
         case .arbitrationAtOtherSeat: arbitrationAtOtherSeat(sentence)
         case .paidBeforeAcceptance: paidBeforeAcceptance(sentence)
+        case .licenceOutlivesPatent: licenceOutlivesPatent(sentence)
         case .lineItemsTotal, .trainingPenalty, .probationWage, .amountArithmetic: []
         }
     }
