@@ -60,6 +60,8 @@ struct ContractFacts: Sendable {
     var signed: DateMention?
     /// The patent a licence names, for a licence term that outlives it.
     var patent: LicensedPatent?
+    /// Whether defects an inspection at delivery cannot reveal may be claimed from their discovery.
+    var keepsLatentDefects: Bool
     /// The place of signing or performance the contract states ("签订地点：深圳市南山区"), for courts chosen by it.
     var designatedPlace: DesignatedPlace?
     var hasDeposit: Bool
@@ -733,7 +735,7 @@ struct Analyzers {
         // A penalty reaching 30% is at the line; a deduction from the fee of the part done badly must pass it.
         let limit = settings.penaltyRatioLimit
         let excessive = { (rate: RateMention) in penalty ? rate.value >= limit : rate.value > limit }
-        if let rate = nonCapRates(sentence).first(where: excessive) {
+        if let rate = nonCapRates(sentence).first(where: { excessive($0) && !isThreshold($0, in: sentence) }) {
             let percent = Self.percent(rate.value)
             return [AnalyzerHit(range: sentence.range, party: self.party(obligedBy: rate.range.lowerBound, in: sentence),
                                 detail: "约定的违约金或扣款达到计算基数的\(percent)，已到30%的司法调整参照线")]
@@ -752,6 +754,15 @@ struct Analyzers {
     }
 
     private static let revenueSharing = ["分配", "分成", "分账", "分润"]
+
+    /// "供应量低于确认日计划量90%的", "超过合同工期10%的": a share that says when a penalty applies, not how large it is.
+    private func isThreshold(_ rate: RateMention, in sentence: Sentence) -> Bool {
+        let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 8)..<rate.range.lowerBound)
+        let after = text.string(rate.range.upperBound..<min(sentence.range.upperBound, rate.range.upperBound + 1))
+        return after == "的" && Self.thresholdWords.contains(where: before.contains)
+    }
+
+    private static let thresholdWords = ["低于", "不足", "少于", "未达", "超过", "高于", "超出", "达到"]
 
     private static let longerRateNames = ["年利率", "年化", "年息", "年率", "年费率", "月利率", "月息", "月率", "月费率"]
 
@@ -1151,6 +1162,7 @@ struct Analyzers {
 
     private static let performanceWords = ["交货", "交付", "完成", "送达", "运抵", "提交", "上线", "竣工", "供货", "安装"]
     private static let endWords = ["终止", "届满", "到期", "截止"]
+    private static let afterTermWords = ["结束后", "届满后", "终止后", "期满后", "完毕后"]
 
     /// An end before its start in one sentence ("自2025年9月1日起至2025年6月30日止"), or against the contract term
     /// stated in another clause: a deadline after the term ends, or an end date before the term starts.
@@ -1184,7 +1196,8 @@ struct Analyzers {
                                 detail: "履行期限\(Self.day(early))早于合同签订日\(Self.day(signed))")]
         }
         guard let term = facts.term, !term.sentence.overlaps(sentence.range) else { return [] }
-        if let end = term.end, sentence.contains(Self.performanceWords),
+        // "展会结束后，乙方应于2025年9月16日前提交服务确认单": paperwork the contract itself puts after the term.
+        if let end = term.end, sentence.contains(Self.performanceWords), !sentence.contains(Self.afterTermWords),
            let late = dates.first(where: { $0.ordinal > end.ordinal && isDeadline($0) }) {
             return [AnalyzerHit(range: sentence.range, party: nil,
                                 detail: "履行期限\(Self.day(late))晚于合同期限届满日\(Self.day(end))")]
@@ -1399,7 +1412,14 @@ struct Analyzers {
         guard sentence.contains(["验收", "检验", "异议", "验货", "核对", "索赔"]),
               !(sentence.contains(["订单"]) && !sentence.contains(["验收", "检验", "验货"])),
               !sentence.contains(["考核", "评分", "初步验收", "初验"]),
-              !(sentence.contains(["外观"]) && !sentence.contains(["质量", "性能", "功能", "品质", "全面"])) else { return [] }
+              !(sentence.contains(["外观"]) && !sentence.contains(["质量", "性能", "功能", "品质", "全面"])),
+              // A statement of account ("结算单……三个工作日内核对确认") is checked, not goods.
+              !(sentence.contains(["结算单", "对账单", "账单"]) && !sentence.contains(["验收", "检验", "验货"])),
+              // "发现后二十四小时内通知" runs from discovery, however late that is.
+              !sentence.contains(["发现后", "发现之日"]) else { return [] }
+        // Where defects an inspection at delivery cannot reveal stay claimable from their discovery, a short look at
+        // delivery costs the buyer nothing it needs (民法典第622条 reads a too-short period the same way).
+        guard !facts.keepsLatentDefects else { return [] }
         // "甲方可以在签收后三个工作日内抽样检验" with nothing lost when it does not is an option, not a cut-off.
         guard !(sentence.contains(["可以在", "可在", "有权在"]) && !sentence.contains(Self.lapseWords)) else { return [] }
         let searchable = sentence.searchable
@@ -1416,6 +1436,14 @@ struct Analyzers {
         let unit = period.unit == .workday ? "个工作日" : period.unit == .hour ? "小时" : "日"
         return [AnalyzerHit(range: sentence.range, party: party(actingAt: period.range.lowerBound, in: sentence),
                             detail: "验收或提出异议的期限仅\(period.amount)\(unit)")]
+    }
+
+    /// "通过当场验收难以发现的质量问题……甲方应在发现后二十四小时内通知乙方": hidden defects are claimed from discovery.
+    private static let latentDefects = CompiledRegex(fixed:
+        "(?:难以发现|不能发现|无法发现|隐蔽瑕疵|隐蔽缺陷|内在质量|潜在缺陷|内在缺陷)[^。\\n]{0,80}发现(?:后|之日)")
+
+    static func keepsLatentDefects(_ whole: SearchableText, in text: ReviewText) -> Bool {
+        (text.contains("发现后") || text.contains("发现之日")) && latentDefects.firstMatch(in: whole) != nil
     }
 
     /// Words that make a missed inspection period cost the buyer something.

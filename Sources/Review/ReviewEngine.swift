@@ -62,6 +62,7 @@ public struct ReviewEngine: Sendable {
             blocks: blocks, signatures: PartyExtractor.signatures(in: reviewText),
             statedPrice: Self.contractPrice(whole, in: reviewText), term: Self.contractTerm(reviewText, clauses: clauses),
             signed: Self.signingDate(whole, in: reviewText), patent: LicensedPatent.stated(in: reviewText, whole: whole),
+            keepsLatentDefects: Analyzers.keepsLatentDefects(whole, in: reviewText),
             designatedPlace: reviewText.contains("签订地") || reviewText.contains("履行地") ? DesignatedPlace.first(in: whole) : nil,
             hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"),
             monthlyWage: type == .employment ? Analyzers.statedMonthlyWage(in: reviewText, clauses: clauseRanges) : nil,
