@@ -61,22 +61,25 @@ extension Analyzers {
     /// "共36期", "分24期": the number of equal instalments.
     private static let instalmentCount = CompiledRegex(fixed: "(?:共|分|计)([0-9]{1,3}|[一二三四五六七八九十两]{1,3})期")
 
-    /// "每期还款额为人民币5,905.83元……共36期，还款总额为人民币206,609.88元": the total should be the instalment times
-    /// their number.
+    /// "每期还款额为人民币5,905.83元……共36期，还款总额为人民币206,609.88元", "其余价款人民币840,000元分十二期支付……每期
+    /// 支付人民币75,000元": the total should be the instalment times their number.
     private func instalmentsAgainstTotal(_ sentence: Sentence) -> AnalyzerHit? {
-        guard sentence.contains(["每期"]), sentence.contains(["总额", "合计", "总计", "共计"]),
-              let count = Self.instalmentCount.matches(in: sentence.searchable).lazy.compactMap({ match in
-                  sentence.searchable.group(1, of: match).flatMap { Int($0) ?? ChineseNumerals.integer($0.unicodeScalars) }
-              }).first, count >= 2
+        guard sentence.contains(["每期"]),
+              let countMatch = Self.instalmentCount.firstMatch(in: sentence.searchable),
+              let count = sentence.searchable.group(1, of: countMatch).flatMap({ Int($0) ?? ChineseNumerals.integer($0.unicodeScalars) }),
+              count >= 2
         else { return nil }
         let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
-        // The instalment is the first amount after 每期, the total the first after the total word.
+        // The instalment is the first amount after 每期; the total the first after a total word, or the amount the
+        // instalments divide ("840,000元分十二期").
         func amount(after words: [String]) -> MoneyMention? {
             let start = words.flatMap { sentence.offsets(of: $0) }.min() ?? Int.max
             return amounts.first { $0.range.lowerBound > start }
         }
-        guard let each = amount(after: ["每期"]), let total = amount(after: ["总额", "合计", "总计", "共计"]),
-              total.range.lowerBound > each.range.lowerBound
+        let divided = sentence.searchable.documentRange(countMatch.range).lowerBound
+        guard let each = amount(after: ["每期"]),
+              let total = amount(after: ["总额", "合计", "总计", "共计"]).flatMap({ $0.range.lowerBound > each.range.lowerBound ? $0 : nil })
+                ?? amounts.last(where: { $0.range.upperBound <= divided && divided - $0.range.upperBound <= 2 })
         else { return nil }
         let expected = each.cents * count
         guard abs(total.cents - expected) > max(100, count * 2), abs(Double(total.cents) / Double(expected) - 1) <= 0.5
