@@ -1011,10 +1011,10 @@ struct Analyzers {
         }
         guard !payments.isEmpty else { return [] }
         let onSigning = sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"])
-        let beforeDelivery = sentence.contains(Self.beforeDelivery)
+        let beforeDelivery = Self.beforeDelivery.first { sentence.contains([$0]) }
         // "自签字盖章后生效，至……付清全部设计费后终止" is the contract's term, not a payment.
         // "逾期……经催告后仍未支付的，乙方有权暂停接受新订单，直至甲方付清" is a remedy for late payment.
-        guard onSigning || beforeDelivery, !sentence.contains(Self.afterPerformance), !Self.mentionsArrival(sentence),
+        guard onSigning || beforeDelivery != nil, !sentence.contains(Self.afterPerformance), !Self.mentionsArrival(sentence),
               !sentence.contains(["后终止", "时终止", "之日终止", "逾期", "催告", "直至"])
         else { return [] }
         let full = sentence.contains(["全额", "全款", "一次性支付合同总价", "付清"])
@@ -1025,13 +1025,14 @@ struct Analyzers {
         // 甲方应付清全部货款"), not the first one named.
         let payer = share.map { party(actingAt: $0.range.lowerBound, in: sentence) }
             ?? payments.min().map { party(actingAt: $0, in: sentence) } ?? firstParty(in: sentence)
-        let when = onSigning ? "签约后" : "交付前"
+        let when = onSigning ? "签约后" : beforeDelivery ?? "交付前"
         return [AnalyzerHit(range: sentence.range, party: payer,
                             detail: full ? "\(when)即须付清全部价款" : "\(when)即须预付\(Self.percent(share?.value ?? 0))的价款")]
     }
 
     /// "发货前付清至95%": paid before the goods leave, as good as on signing.
-    private static let beforeDelivery = ["发货前", "交货前", "发运前", "出厂前", "装运前", "提货前", "交付前"]
+    /// Before the goods leave or the work on site begins ("乙方进场前三日内支付服务费的70%").
+    private static let beforeDelivery = ["发货前", "交货前", "发运前", "出厂前", "装运前", "提货前", "交付前", "进场前", "开工前", "施工前"]
 
     /// "到货后付款" ties payment to arrival; "收到货款后发货" does not (到货 there is part of 收到 + 货款).
     private static func mentionsArrival(_ sentence: Sentence) -> Bool {
@@ -1170,7 +1171,7 @@ struct Analyzers {
         let againstTerm = (facts.term != nil || facts.signed != nil) && sentence.contains(Self.performanceWords + Self.endWords)
         guard sentence.contains(["年"]), againstTerm || sentence.contains(["至", "到", "—", "-", "~"]) else { return [] }
         let dates = Quantities.dates(in: sentence.searchable)
-        let periods = Quantities.periods(in: sentence.searchable).filter { $0.unit == .year || $0.unit == .month }
+        let periods = Quantities.periods(in: sentence.searchable).filter { [.year, .month, .day].contains($0.unit) }
         for (start, end) in zip(dates, dates.dropFirst()) {
             let between = text.string(start.range.upperBound..<end.range.lowerBound)
             guard between.count <= 6, ["至", "到", "—", "-", "~"].contains(where: between.contains) else { continue }
@@ -1180,14 +1181,9 @@ struct Analyzers {
             }
             // "租期贰年，自2025年8月1日起至2026年7月31日止", "免租期自2025年6月1日起至2025年8月31日止，共计两个月": the
             // length stated just before the dates, or totalled just after them, disagrees with them.
-            if let stated = statedLength(before: start, after: end, among: periods) {
-                let statedMonths = Double(stated.amount * (stated.unit == .year ? 12 : 1))
-                let spanned = Self.months(from: start, to: end)
-                if abs(statedMonths - spanned) >= 0.9 {
-                    let unit = stated.unit == .year ? "年" : "个月"
-                    return [AnalyzerHit(range: sentence.range, party: nil,
-                                        detail: "约定期限为\(stated.amount)\(unit)，而起止日期\(Self.day(start))至\(Self.day(end))约为\(Int(spanned.rounded()))个月")]
-                }
+            if let stated = statedLength(before: start, after: end, among: periods),
+               let disagreement = lengthDisagreement(stated, from: start, to: end) {
+                return [AnalyzerHit(range: sentence.range, party: nil, detail: disagreement)]
             }
         }
         if let signed = facts.signed, sentence.contains(Self.performanceWords),
@@ -1225,6 +1221,21 @@ struct Analyzers {
     /// "甲方已于2025年3月1日前支付": a recital of what was done, not a deadline.
     private func isPast(_ date: DateMention) -> Bool {
         text.string(max(0, date.range.lowerBound - 6)..<date.range.lowerBound).contains("已")
+    }
+
+    /// "共计二十五个日历日" against 9 to 28 October (20 days), "租期贰年" against twelve months: the stated length and
+    /// the dates disagree by more than rounding.
+    private func lengthDisagreement(_ stated: PeriodMention, from start: DateMention, to end: DateMention) -> String? {
+        if stated.unit == .day {
+            let days = Self.daysInclusive(from: start, to: end)
+            guard abs(stated.amount - days) > max(2, stated.amount * 3 / 100) else { return nil }
+            return "约定期限为\(stated.amount)日，而起止日期\(Self.day(start))至\(Self.day(end))共\(days)日"
+        }
+        let statedMonths = Double(stated.amount * (stated.unit == .year ? 12 : 1))
+        let spanned = Self.months(from: start, to: end)
+        guard abs(statedMonths - spanned) >= 0.9 else { return nil }
+        let unit = stated.unit == .year ? "年" : "个月"
+        return "约定期限为\(stated.amount)\(unit)，而起止日期\(Self.day(start))至\(Self.day(end))约为\(Int(spanned.rounded()))个月"
     }
 
     private func statedLength(before start: DateMention, after end: DateMention, among periods: [PeriodMention]) -> PeriodMention? {
@@ -1271,16 +1282,11 @@ struct Analyzers {
             for stated in Quantities.periods(in: sentence.searchable) where [.day, .month, .year].contains(stated.unit) {
                 let before = text.string(max(sentence.range.lowerBound, stated.range.lowerBound - 6)..<stated.range.lowerBound)
                 guard Self.spanWords.contains(where: before.contains) else { continue }
-                let days = Self.daysInclusive(from: start, to: end)
-                let disagrees = stated.unit == .day
-                    ? abs(stated.amount - days) > max(2, stated.amount * 3 / 100)
-                    : abs(Double(stated.amount * (stated.unit == .year ? 12 : 1)) - Self.months(from: start, to: end)) >= 0.9
-                guard disagrees else { return [] }
-                let unit = stated.unit == .day ? "日" : stated.unit == .year ? "年" : "个月"
+                guard let disagreement = lengthDisagreement(stated, from: start, to: end) else { return [] }
                 let range = min(start.range.lowerBound, stated.range.lowerBound)..<max(end.range.upperBound, stated.range.upperBound)
                 let quoted = sentences.filter { $0.range.overlaps(range) }
                 return [AnalyzerHit(range: quoted[0].range.lowerBound..<quoted[quoted.count - 1].range.upperBound, party: nil,
-                                    detail: "约定期限为\(stated.amount)\(unit)，而起止日期\(Self.day(start))至\(Self.day(end))共\(days)日")]
+                                    detail: disagreement)]
             }
         }
         return []

@@ -202,7 +202,7 @@ import Testing
         #expect(findings.first?.clauseText == "本合同生效后五日内，甲方支付合同总价的70%作为预付款；乙方发货前，甲方应付清至合同总价的95%。")
         let beforeShipment = contract(.purchase, "乙方发货前，甲方应付清全部货款。")
         #expect(await review(beforeShipment, .purchase, .buyer).findings.contains {
-            $0.ruleID == "prepayment-full" && $0.summary.contains("交付前即须付清全部价款")
+            $0.ruleID == "prepayment-full" && $0.summary.contains("发货前即须付清全部价款")
         })
     }
 
