@@ -14,7 +14,7 @@ extension Analyzers {
                 return [hit]
             }
         }
-        return (workedExample(in: sentences) ?? escalation(in: sentences)).map { [$0] } ?? []
+        return (unitRateAgainstTotal(in: sentences) ?? workedExample(in: sentences) ?? escalation(in: sentences)).map { [$0] } ?? []
     }
 
     // MARK: - Twelve months
@@ -52,6 +52,51 @@ extension Analyzers {
             guard abs(year.cents - expected) > max(100, expected / 1000) else { continue }
             return AnalyzerHit(range: sentence.range, party: nil,
                                detail: "每月\(Self.yuan(month.cents))按十二个月计为\(Self.yuan(expected))，合同写的全年金额却是\(Self.yuan(year.cents))")
+        }
+        return nil
+    }
+
+    // MARK: - A rate per head times the heads
+
+    /// "每人每月人民币35元", "每台86,500元": a price per unit.
+    private static let unitRate = CompiledRegex(fixed: "每(人|名|台|件|套|辆|间|只|户|床|座)")
+    /// "按620人计", "共计20台": how many units the total is for.
+    private static let unitCount = CompiledRegex(fixed:
+        "(?:按|共计?|合计)\\s*([0-9][0-9,]{0,8})\\s*(?:个|名)?(人|台|件|套|辆|间|只|户|床|座)")
+    private static let totalWords = ["合计", "总计", "共计", "总额"]
+
+    /// "标准为每人每月人民币35元。按620人计，每月服务费合计人民币23,700元": the total should be the rate times the count.
+    private func unitRateAgainstTotal(in sentences: [Sentence]) -> AnalyzerHit? {
+        for (index, sentence) in sentences.enumerated() where sentence.contains(["每"]) {
+            guard let rateMatch = Self.unitRate.firstMatch(in: sentence.searchable),
+                  let unit = sentence.searchable.group(1, of: rateMatch) else { continue }
+            let rateEnd = sentence.searchable.documentRange(rateMatch.range).upperBound
+            guard let rate = Quantities.money(in: sentence.searchable).first(where: {
+                $0.form == .figures && $0.range.lowerBound >= rateEnd && $0.range.lowerBound - rateEnd <= 12
+            }) else { continue }
+            // The count and the total follow in this sentence or the next.
+            let following = sentences[index..<min(sentences.count, index + 2)]
+            for later in following {
+                guard let countMatch = Self.unitCount.matches(in: later.searchable).first(where: {
+                          later.searchable.documentRange($0.range).lowerBound > rate.range.upperBound
+                      }),
+                      let countUnit = later.searchable.group(2, of: countMatch), countUnit == unit || (unit == "名" && countUnit == "人"),
+                      let count = later.searchable.group(1, of: countMatch).flatMap({ Int($0.replacingOccurrences(of: ",", with: "")) }),
+                      count >= 2 else { continue }
+                let countEnd = later.searchable.documentRange(countMatch.range).upperBound
+                guard let total = Quantities.money(in: later.searchable).first(where: { amount in
+                    guard amount.form == .figures, amount.range.lowerBound > countEnd else { return false }
+                    let label = text.string(max(countEnd, amount.range.lowerBound - 12)..<amount.range.lowerBound)
+                    return Self.totalWords.contains(where: label.contains)
+                }) else { return nil }
+                // "全年服务费合计" of a monthly rate is a total over some other span.
+                let span = text.string(countEnd..<total.range.lowerBound)
+                guard !["年", "期", "季"].contains(where: span.contains) else { return nil }
+                let expected = rate.cents * count
+                guard abs(total.cents - expected) > 100 else { return nil }
+                return AnalyzerHit(range: sentence.range.lowerBound..<later.range.upperBound, party: nil,
+                                   detail: "每\(unit)\(Self.yuan(rate.cents))按\(count)\(countUnit)计应为\(Self.yuan(expected))，合同写的合计却是\(Self.yuan(total.cents))")
+            }
         }
         return nil
     }
