@@ -22,8 +22,8 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
     @Option(name: .customLong("database"), help: "Database URL: sqlite:///var/lib/contractshield/db.sqlite, or postgres://user:password@host:5432/db to run as one node of a cluster; default: SQLite under --data-dir (env CONTRACTSHIELD_DATABASE)")
     var databaseOption: String = Environment.value("DATABASE") ?? ""
 
-    @Option(help: "Directory for uploaded files, shared by every node of a cluster; default: <data-dir>/files (env CONTRACTSHIELD_FILES_DIR)")
-    var filesDir: String? = Environment.value("FILES_DIR")
+    @Option(name: .customLong("files-dir"), help: "Directory for uploaded files, shared by every node of a cluster; default: <data-dir>/files (env CONTRACTSHIELD_FILES_DIR)")
+    var filesDirOption: String = Environment.value("FILES_DIR") ?? ""
 
     @Option(help: "Seconds a node's claim on a review lasts unrenewed; a dead node's reviews restart on another node after this (env CONTRACTSHIELD_JOB_LEASE_SECONDS)")
     var jobLeaseSeconds: Double = Environment.value("JOB_LEASE_SECONDS").flatMap(Double.init) ?? 30
@@ -77,6 +77,7 @@ struct ServeCommand: AsyncParsableCommand, AppArguments {
     var conformance = false
 
     var database: String? { databaseOption.isEmpty ? nil : databaseOption }
+    var filesDir: String? { filesDirOption.isEmpty ? nil : filesDirOption }
     var jobConcurrency: Int? { jobConcurrencyOption ?? Environment.value("JOB_CONCURRENCY").flatMap(Int.init) }
     var playbook: String? { playbookOption.isEmpty ? nil : playbookOption }
 
