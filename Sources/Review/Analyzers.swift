@@ -342,7 +342,9 @@ struct Analyzers {
         var sum = 0, rows = 0
         var total: (cents: Int, range: Range<Int>)?
         guard text.scalars[range].contains(where: { $0 == "｜" || $0 == "|" || $0 == "\t" })
-            || text.contains(Self.cellGap, in: range) else { return listedItemsTotal(in: range) + instalmentsTotal(in: range) }
+            || text.contains(Self.cellGap, in: range) else {
+            return listedItemsTotal(in: range) + instalmentsTotal(in: range) + stagesOnOneLine(in: range)
+        }
         var columns: PricedColumns?
         var addsUp: Bool?
         for line in Self.sentences(of: text, in: range) {
@@ -454,6 +456,31 @@ struct Analyzers {
     /// schedule of the rest ("余款分两期支付：") is left alone. Under a heading that does not say the schedule is the
     /// whole ("付款安排："), the instalments are compared only when the contract keeps nothing back elsewhere (质保金,
     /// 尾款).
+    /// "第一阶段人民币180,000元；第二阶段人民币240,000元；……": stage amounts listed on one line.
+    private static let stageLabel = CompiledRegex(fixed: "第[一二三四五六七八九十0-9]{1,3}(?:阶段|期|批|部分)[^。；\\n0-9]{0,8}$")
+
+    /// Stages priced one after another on one line that do not add up to the contract price stated elsewhere.
+    private func stagesOnOneLine(in range: Range<Int>) -> [AnalyzerHit] {
+        guard let price = facts.price, price > 0, text.contains(Array("第".unicodeScalars), in: range) else { return [] }
+        for lineNumber in text.lines(range) {
+            let lineRange = text.trimmed(text.lineRange(lineNumber - 1)).clamped(to: range)
+            let line = Sentence(range: lineRange, scalars: text.scalars[lineRange])
+            guard !statesShare(line) else { continue }
+            let amounts = Quantities.money(in: line.searchable).filter { $0.form == .figures }
+            let staged = amounts.filter { amount in
+                let before = text.string(max(lineRange.lowerBound, amount.range.lowerBound - 12)..<amount.range.lowerBound)
+                return Self.stageLabel.firstMatch(in: SearchableText(before, base: 0)) != nil
+            }
+            guard staged.count >= 2, staged.count == amounts.count else { continue }
+            let sum = staged.map(\.cents).reduce(0, +)
+            let keptBack = Self.amountsKeptBack.contains(where: text.contains)
+            guard sum != price, !keptBack || sum > price, abs(Double(sum) / Double(price) - 1) <= 0.5 else { return [] }
+            return [AnalyzerHit(range: lineRange, party: nil,
+                                detail: "各阶段金额之和为\(Self.yuan(sum))，而合同约定的总额为\(Self.yuan(price))\(priceStatement(outside: lineRange))，相差\(Self.yuan(abs(sum - price)))")]
+        }
+        return []
+    }
+
     private func instalmentsTotal(in range: Range<Int>) -> [AnalyzerHit] {
         guard let price = facts.price, price > 0, let clauseLine = text.lines(range).first.map({ $0 - 1 }) else { return [] }
         // The heading is the line above the clause, or the clause's own first line when the instalments are its body
@@ -578,12 +605,22 @@ struct Analyzers {
         let whole = notPerPeriod.count < 2 ? notPerPeriod : notPerPeriod.filter { amount in
             !(amount.range.upperBound < range.upperBound && ["/", "／"].contains(text.scalars[amount.range.upperBound]))
         }
-        guard whole.count == 1, let amount = whole.first, !line.contains(["%", "％", "百分之"]) else {
+        guard whole.count == 1, let amount = whole.first, !statesShare(line) else {
             return .item(nil, byQuantity: false)
         }
         guard line.contains(["单价"]) else { return .item(amount.cents, byQuantity: false) }
         let count = quantity(in: line) ?? [index - 1, index + 1].lazy.compactMap { self.quantityLine($0) }.first
         return .item(count.map { amount.cents * $0 }, byQuantity: true)
+    }
+
+    /// A share of something ("合同总价的30%") makes a line no item; a tax rate ("含13%增值税", "税率6%") does not.
+    private func statesShare(_ line: Sentence) -> Bool {
+        guard line.contains(["%", "％", "百分之"]) else { return false }
+        return Quantities.rates(in: line.searchable).contains { rate in
+            let before = text.string(max(line.range.lowerBound, rate.range.lowerBound - 3)..<rate.range.lowerBound)
+            let after = text.string(rate.range.upperBound..<min(line.range.upperBound, rate.range.upperBound + 3))
+            return !before.contains("税率") && !after.contains("税")
+        }
     }
 
     private func quantity(in line: Sentence) -> Int? {
