@@ -10,7 +10,7 @@ extension Analyzers {
     func amountArithmetic(in sentences: [Sentence]) -> [AnalyzerHit] {
         for sentence in sentences {
             if let hit = monthlyAgainstYearly(sentence) ?? monthlyAgainstTerm(sentence) ?? rentAgainstArea(sentence)
-                ?? instalmentsAgainstTotal(sentence) {
+                ?? instalmentsAgainstTotal(sentence) ?? sharesAgainstWhole(sentence) {
                 return [hit]
             }
         }
@@ -54,6 +54,24 @@ extension Analyzers {
                                detail: "每月\(Self.yuan(month.cents))按十二个月计为\(Self.yuan(expected))，合同写的全年金额却是\(Self.yuan(year.cents))")
         }
         return nil
+    }
+
+    // MARK: - Shares of one whole
+
+    private static let sharingWords = ["分配", "分成", "分账", "分润"]
+
+    /// "甲方分账比例为净票房的57%，乙方分账比例为净票房的47%": the parties' shares of one sum should make up the whole.
+    private func sharesAgainstWhole(_ sentence: Sentence) -> AnalyzerHit? {
+        guard sentence.contains(Self.sharingWords), sentence.contains(["%", "％"]) else { return nil }
+        let shares = nonCapRates(sentence).filter { $0.value > 0 && $0.value < 1 }
+        guard shares.count == 2 else { return nil }
+        let holders = shares.map { party(actingAt: $0.range.lowerBound, in: sentence) }
+        guard let first = holders[0], let second = holders[1], first != second,
+              sides.side(of: first) != sides.side(of: second) else { return nil }
+        let total = shares[0].value + shares[1].value
+        guard abs(total - 1) > 0.001 else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "\(first)\(Self.percent(shares[0].value))与\(second)\(Self.percent(shares[1].value))合计\(Self.percent(total))，而不是100%")
     }
 
     // MARK: - A rate per head times the heads
