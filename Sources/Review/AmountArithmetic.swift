@@ -78,9 +78,9 @@ extension Analyzers {
 
     /// "每人每月人民币35元", "每台86,500元": a price per unit.
     private static let unitRate = CompiledRegex(fixed: "每(人|名|台|件|套|辆|间|只|户|床|座)")
-    /// "按620人计", "共计20台": how many units the total is for.
+    /// "按620人计", "共计20台", "伍台车辆": how many units the total is for.
     private static let unitCount = CompiledRegex(fixed:
-        "(?:按|共计?|合计)\\s*([0-9][0-9,]{0,8})\\s*(?:个|名)?(人|台|件|套|辆|间|只|户|床|座)")
+        "(?:按|共计?|合计)?\\s*([0-9][0-9,]{0,8}|[一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]{1,6})\\s*(?:个|名)?(人|台|件|套|辆|间|只|户|床|座)")
     private static let totalWords = ["合计", "总计", "共计", "总额"]
 
     /// "标准为每人每月人民币35元。按620人计，每月服务费合计人民币23,700元": the total should be the rate times the count.
@@ -99,7 +99,9 @@ extension Analyzers {
                           later.searchable.documentRange($0.range).lowerBound > rate.range.upperBound
                       }),
                       let countUnit = later.searchable.group(2, of: countMatch), countUnit == unit || (unit == "名" && countUnit == "人"),
-                      let count = later.searchable.group(1, of: countMatch).flatMap({ Int($0.replacingOccurrences(of: ",", with: "")) }),
+                      let count = later.searchable.group(1, of: countMatch).flatMap({ written in
+                          Int(written.replacingOccurrences(of: ",", with: "")) ?? ChineseNumerals.integer(written.unicodeScalars)
+                      }),
                       count >= 2 else { continue }
                 let countEnd = later.searchable.documentRange(countMatch.range).upperBound
                 guard let total = Quantities.money(in: later.searchable).first(where: { amount in
