@@ -1451,11 +1451,12 @@ struct Analyzers {
     private func shortInspection(_ sentence: Sentence) -> [AnalyzerHit] {
         // "收到订单后1个工作日内确认或提出异议" is about accepting an order, not about goods received.
         // Nor is an objection to a performance score ("对考核结果有异议的，可在三个工作日内申请复核"), nor a look at model,
-        // count and appearance that leaves quality to later ("三个工作日内……进行初步验收", "对品名、数量、外观……进行验收").
+        // count, appearance and labels that leaves quality to later ("三个工作日内……进行初步验收", "对品名、数量、外观……进行
+        // 验收", "对数量、包装、标签、批号、有效期进行验收").
         guard sentence.contains(["验收", "检验", "异议", "验货", "核对", "索赔"]),
               !(sentence.contains(["订单"]) && !sentence.contains(["验收", "检验", "验货"])),
               !sentence.contains(["考核", "评分", "初步验收", "初验"]),
-              !(sentence.contains(["外观"]) && !sentence.contains(["质量", "性能", "功能", "品质", "全面"])),
+              !(sentence.contains(["外观", "包装", "标签", "批号", "有效期"]) && !sentence.contains(["质量", "性能", "功能", "品质", "全面"])),
               // A statement of account ("结算单……三个工作日内核对确认") is checked, not goods.
               !(sentence.contains(["结算单", "对账单", "账单"]) && !sentence.contains(["验收", "检验", "验货"])),
               // "发现后二十四小时内通知" runs from discovery, however late that is.
