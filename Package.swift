@@ -96,7 +96,7 @@ let package = Package(
             dependencies: ["Reports", "Review", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Scripts"]
         ),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "RealtimeTests",
             dependencies: ["Realtime", "Storage", .product(name: "NIOCore", package: "swift-nio")]

@@ -11,6 +11,10 @@ import SQLiteNIO
 /// process that is gone.
 public final class SQLiteTaskStore: TaskStore {
     private let connection: SQLiteConnection
+    /// The connection's own thread: SQLite's calls block, and on the shared `NIOThreadPool.singleton` (one thread per
+    /// core) they would wait behind whatever else blocks there — a PDF being rendered, another store's long write —
+    /// and every request and WebSocket of the node with them.
+    private let thread: NIOThreadPool
     /// Who holds the leases this instance takes: a previous process's leases are stale by construction.
     private let node = UUID().uuidString
 
@@ -18,8 +22,17 @@ public final class SQLiteTaskStore: TaskStore {
     public static func open(path: String, logger: Logger) async throws -> SQLiteTaskStore {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        let store = SQLiteTaskStore(connection: connection)
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: thread, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+        } catch {
+            try? await thread.shutdownGracefully()
+            throw error
+        }
+        let store = SQLiteTaskStore(connection: connection, thread: thread)
         do {
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"] {
                 _ = try await connection.query(pragma)
@@ -31,16 +44,25 @@ public final class SQLiteTaskStore: TaskStore {
         return store
     }
 
-    private init(connection: SQLiteConnection) {
+    private init(connection: SQLiteConnection, thread: NIOThreadPool) {
         self.connection = connection
+        self.thread = thread
     }
 
     /// Runs in a task of its own: SQLiteNIO skips work asked for by a cancelled task, and a server cancelled rather
     /// than shut down (a failed service, a test that gave up) must still close its file — an open connection left to
     /// deinitialize is a process crash in debug builds.
     public func close() async throws {
-        let connection = connection
-        try await Task { try await connection.close() }.value
+        let (connection, thread) = (connection, thread)
+        try await Task {
+            do {
+                try await connection.close()
+            } catch {
+                try? await thread.shutdownGracefully()
+                throw error
+            }
+            try await thread.shutdownGracefully()
+        }.value
     }
 
     public func ping() async throws {

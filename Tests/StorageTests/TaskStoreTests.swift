@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import Storage
 import Testing
 
@@ -138,6 +140,32 @@ private func progress(_ stage: String, _ value: Int) -> EventDraft {
         }
         try await closing.value
         await #expect(throws: (any Error).self, "a closed store answers no query") { try await store.ping() }
+    }
+
+    /// SQLite's calls block. The store makes them on a thread of its own, so work that holds every thread of the
+    /// shared pool — PDFs being rendered for export — does not hold up the node's database meanwhile.
+    @Test func theStoreAnswersWhileTheSharedThreadPoolIsBusy() async throws {
+        let location = try StoreLocation.fresh(.sqlite)
+        defer { location.remove() }
+        let store = try await location.open()
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let blockers = (0..<NIOSingletons.blockingPoolThreadCountSuggestion).map { _ in
+            Task {
+                try await NIOThreadPool.singleton.runIfActive {
+                    started.signal()
+                    return release.wait(timeout: .now() + 30) == .success
+                }
+            }
+        }
+        for _ in blockers {
+            while started.wait(timeout: .now()) == .timedOut { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        try await store.ping()
+        for _ in blockers { release.signal() }
+        for blocker in blockers {
+            #expect(try await blocker.value, "the store answered only after the shared pool's threads gave up waiting")
+        }
+        try await store.close()
     }
 
     // MARK: Jobs
