@@ -812,8 +812,9 @@ struct Analyzers {
             let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 8)..<rate.range.lowerBound)
             return !Self.longerRateNames.contains(where: before.contains)
         }
-        guard !hourly || isHourly(sentence), let rate = rates.first,
-              rate.value * (hourly ? 24 : 1) > settings.dailyRateLimit else { return [] }
+        // Interest on a debt (罚息, 逾期利息) is held to the lending cap a day; a late-payment penalty to the market's rate.
+        let limit = sentence.contains(["罚息", "利息"]) ? settings.interestCap / 365 : settings.dailyRateLimit
+        guard !hourly || isHourly(sentence), let rate = rates.first, rate.value * (hourly ? 24 : 1) > limit else { return [] }
         // "每逾期一日按货款的0.5%……累计不超过货款的10%": a low cap on the total keeps the daily rate from adding up.
         let caps = Set(Quantities.rates(in: sentence.searchable)).subtracting(nonCapRates(sentence))
         if let cap = caps.map(\.value).max(), cap <= 0.2 { return [] }

@@ -26,8 +26,9 @@ struct ReviewSettings: Sendable, Hashable {
     var penaltyRatioLimit = 0.3
     /// 定金 above this share of the price exceeds 民法典第五百八十六条.
     var depositRatioLimit = 0.2
-    /// A daily late-payment or penalty rate above this fraction is far above market.
-    var dailyRateLimit = 0.0005
+    /// A daily late-payment penalty above this fraction is above the market (日千分之一 is common); interest on a debt
+    /// is held to `interestCap` a day instead.
+    var dailyRateLimit = 0.001
     /// A ceiling on damages below this share of the price leaves most of a loss uncompensated.
     var liabilityCapRatio = 0.3
     /// Without a price to compare with, a ceiling on damages below this many yuan is nominal.
