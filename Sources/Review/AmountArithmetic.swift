@@ -144,7 +144,7 @@ extension Analyzers {
         let divided = sentence.searchable.documentRange(countMatch.range).lowerBound
         guard let each = amount(after: ["每期"]),
               let total = amount(after: ["总额", "合计", "总计", "共计"]).flatMap({ $0.range.lowerBound > each.range.lowerBound ? $0 : nil })
-                ?? amounts.last(where: { $0.range.upperBound <= divided && divided - $0.range.upperBound <= 2 })
+                ?? amounts.last(where: { $0.range.upperBound <= divided && isDivided($0, before: divided, in: sentence) })
         else { return nil }
         let expected = each.cents * count
         guard abs(total.cents - expected) > max(100, count * 2), abs(Double(total.cents) / Double(expected) - 1) <= 0.5
@@ -152,6 +152,17 @@ extension Analyzers {
         return AnalyzerHit(range: sentence.range, party: nil,
                            detail: "每期\(Self.yuan(each.cents))共\(count)期应为\(Self.yuan(expected))，合同写的总额却是\(Self.yuan(total.cents))")
     }
+
+    /// "840,000元分十二期", or a balance named as such a little before the count: "剩余合同总价的50%，即人民币4,300,000元，自
+    /// 设备签收之日起分八期".
+    private func isDivided(_ amount: MoneyMention, before count: Int, in sentence: Sentence) -> Bool {
+        let gap = count - amount.range.upperBound
+        guard gap > 2 else { return true }
+        let label = text.string(max(sentence.range.lowerBound, amount.range.lowerBound - 10)..<amount.range.lowerBound)
+        return gap <= 12 && Self.balanceWords.contains(where: label.contains)
+    }
+
+    private static let balanceWords = ["剩余", "其余", "余款", "尾款", "分期款", "即"]
 
     /// "月服务费为人民币96,000元，服务费总额为人民币1,056,000元" in a contract of twelve months: the total should be the
     /// monthly figure times the months of the term.

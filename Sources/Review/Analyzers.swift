@@ -703,7 +703,7 @@ struct Analyzers {
 
     /// "每日", "每逾期一天", "按日", "日万分之五", "0.5%/天": a rate charged per day.
     private static let perDay = CompiledRegex(fixed:
-        "(?:每|按)(?:逾期|延迟|迟延|延误|延期|超期|拖延|迟)?(?:一|1)?(?:个)?(?:日|天)(?![前内])|(?:日|天)(?:利率|息|万分之|千分之|百分之)|[/／](?:日|天)")
+        "(?:每|按)(?:逾期|延迟|迟延|延误|延期|超期|拖延|迟)?(?:一|1)?(?:个)?(?:自然|日历)?(?:日|天)(?![前内])|(?:日|天)(?:利率|息|万分之|千分之|百分之)|[/／](?:日|天)")
 
     private func isDaily(_ sentence: Sentence) -> Bool {
         sentence.contains(["日", "天"]) && Self.perDay.firstMatch(in: sentence.searchable) != nil
