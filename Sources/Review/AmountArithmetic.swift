@@ -10,7 +10,8 @@ extension Analyzers {
     func amountArithmetic(in sentences: [Sentence]) -> [AnalyzerHit] {
         for sentence in sentences {
             if let hit = monthlyAgainstYearly(sentence) ?? monthlyAgainstTerm(sentence) ?? rentAgainstArea(sentence)
-                ?? instalmentsAgainstTotal(sentence) ?? sharesAgainstWhole(sentence) {
+                ?? instalmentsAgainstTotal(sentence) ?? sharesAgainstWhole(sentence) ?? partsAgainstWhole(sentence)
+                ?? headcountAgainstWhole(sentence) {
                 return [hit]
             }
         }
@@ -54,6 +55,48 @@ extension Analyzers {
                                detail: "每月\(Self.yuan(month.cents))按十二个月计为\(Self.yuan(expected))，合同写的全年金额却是\(Self.yuan(year.cents))")
         }
         return nil
+    }
+
+    // MARK: - Parts of one whole
+
+    private static let partsWords = ["构成", "组成", "包括"]
+
+    /// "月工资由以下部分构成：基本工资16,000元、岗位津贴5,500元、科室绩效基数6,000元，月工资合计28,500元": the parts
+    /// listed before the total should add up to it.
+    private func partsAgainstWhole(_ sentence: Sentence) -> AnalyzerHit? {
+        guard sentence.contains(Self.partsWords), sentence.contains(["合计", "总计", "共计"]), sentence.contains(["、"]),
+              let totalAt = ["合计", "总计", "共计"].flatMap({ sentence.offsets(of: $0) }).min() else { return nil }
+        let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
+        let parts = amounts.filter { $0.range.upperBound <= totalAt }
+        guard parts.count >= 2, let total = amounts.first(where: { $0.range.lowerBound > totalAt }) else { return nil }
+        // The parts are one list: nothing but 、 and their own labels between them.
+        for (left, right) in zip(parts, parts.dropFirst()) {
+            guard text.string(left.range.upperBound..<right.range.lowerBound).contains("、") else { return nil }
+        }
+        let sum = parts.map(\.cents).reduce(0, +)
+        guard abs(sum - total.cents) > 100 else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "所列各项之和为\(Self.yuan(sum))，合同写的合计却是\(Self.yuan(total.cents))")
+    }
+
+    /// "保安人员共计42名，其中：项目主管2名、白班岗18名、夜班岗14名、值机人员6名": the headcount by post should make the total.
+    private static let headcount = CompiledRegex(fixed: "共计?\\s*([0-9]{1,5})\\s*(名|人|台|辆|套)[^。；\\n]{0,4}其中")
+
+    private static let countOfUnit = CompiledRegex(fixed: "([0-9]{1,5})\\s*(名|人|台|辆|套)")
+
+    private func headcountAgainstWhole(_ sentence: Sentence) -> AnalyzerHit? {
+        guard sentence.contains(["其中"]), let match = Self.headcount.firstMatch(in: sentence.searchable),
+              let total = sentence.searchable.group(1, of: match).flatMap({ Int($0) }),
+              let unit = sentence.searchable.group(2, of: match) else { return nil }
+        let after = sentence.searchable.documentRange(match.range).upperBound
+        let rest = SearchableText(text.string(after..<sentence.range.upperBound), base: after)
+        let counts = Self.countOfUnit.matches(in: rest).compactMap { part -> Int? in
+            guard rest.group(2, of: part) == unit else { return nil }
+            return rest.group(1, of: part).flatMap { Int($0) }
+        }
+        guard counts.count >= 2, counts.reduce(0, +) != total else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "分项人数（数量）合计\(counts.reduce(0, +))\(unit)，与约定的共计\(total)\(unit)不符")
     }
 
     // MARK: - Shares of one whole
