@@ -1539,6 +1539,10 @@ struct Analyzers {
         return Self.idPattern.matches(in: searchable).compactMap { match in
             guard let number = searchable.group(1, of: match)?.uppercased(), !RegistrationNumber.isValidIDNumber(number)
             else { return nil }
+            guard RegistrationNumber.hasValidBirthDate(number) else {
+                return AnalyzerHit(range: sentence.range, party: nil,
+                                   detail: "身份证号\(number)第7至14位的出生日期\(number.dropFirst(6).prefix(8))不是真实存在的日期")
+            }
             let expected = RegistrationNumber.idCheckCharacter(number).map { "校验码应为\($0)" } ?? ""
             return AnalyzerHit(range: sentence.range, party: nil, detail: "身份证号\(number)未通过GB 11643校验（\(expected)）")
         }

@@ -256,8 +256,18 @@ enum RegistrationNumber {
         return idChecks[sum % 11]
     }
 
-    /// Whether an 18-character 身份证号 carries the right check character.
+    /// Whether an 18-character 身份证号 carries the right check character and a birth date that exists.
     static func isValidIDNumber(_ number: String) -> Bool {
-        number.count == 18 && idCheckCharacter(number) == Character(number.suffix(1).uppercased())
+        number.count == 18 && idCheckCharacter(number) == Character(number.suffix(1).uppercased()) && hasValidBirthDate(number)
+    }
+
+    /// Whether digits 7–14 of a 身份证号 (YYYYMMDD) name a real day: "19870230" does not.
+    static func hasValidBirthDate(_ number: String) -> Bool {
+        let digits = number.dropFirst(6).prefix(8).compactMap(\.wholeNumberValue)
+        guard digits.count == 8 else { return false }
+        let year = digits[0..<4].reduce(0) { $0 * 10 + $1 }, month = digits[4] * 10 + digits[5], day = digits[6] * 10 + digits[7]
+        guard (1800...2100).contains(year), (1...12).contains(month), day >= 1 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     }
 }

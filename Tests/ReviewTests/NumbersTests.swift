@@ -83,5 +83,8 @@ import Testing
         #expect(RegistrationNumber.isValidIDNumber("11010519491231002X"))
         #expect(RegistrationNumber.isValidIDNumber("440524188001010014"))
         #expect(!RegistrationNumber.isValidIDNumber("440524188001010015"))
+        #expect(!RegistrationNumber.isValidIDNumber("420106198702302133"), "the check character is right, but 30 February is no day")
+        #expect(RegistrationNumber.isValidIDNumber("110105200002290013"), "2000 was a leap year")
+        #expect(!RegistrationNumber.hasValidBirthDate("110105190002290017"), "1900 was not")
     }
 }
