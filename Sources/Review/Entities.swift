@@ -212,6 +212,12 @@ enum Quantities {
         }
     }
 
+    /// The date written right at `offset` of the text ("签订日期：" followed by "2025年5月12日"), if one begins there.
+    static func date(at offset: Int, in text: ReviewText) -> DateMention? {
+        let window = offset..<min(text.scalars.count, offset + 16)
+        return dates(in: SearchableText(text.string(window), base: offset)).first { $0.range.lowerBound == offset }
+    }
+
     /// "五" → 5, "0.5" → 0.5, "二点五" → 2.5.
     private static func decimalNumber(_ text: String) -> Double? {
         if let value = Double(text) { return value }

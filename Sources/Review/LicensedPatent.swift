@@ -20,10 +20,8 @@ struct LicensedPatent: Sendable {
         guard text.contains("申请日"), text.contains("许可") else { return nil }
         let named = kinds.filter(text.contains)
         guard named.count == 1, let kind = named.first else { return nil }
-        let filingDates = filingLabel.matches(in: whole).compactMap { label -> DateMention? in
-            let start = whole.documentRange(label.range).upperBound
-            let window = start..<min(text.scalars.count, start + 16)
-            return Quantities.dates(in: SearchableText(text.string(window), base: start)).first { $0.range.lowerBound == start }
+        let filingDates = filingLabel.matches(in: whole).compactMap { label in
+            Quantities.date(at: whole.documentRange(label.range).upperBound, in: text)
         }
         guard let filed = filingDates.first, filingDates.allSatisfy({ $0.ordinal == filed.ordinal }) else { return nil }
         let years = switch kind {

@@ -138,10 +138,7 @@ public struct ReviewEngine: Sendable {
         "(?:(?:签订|签署|签约)(?:日期|时间)[：:为\\s]*|本(?:合同|协议)(?:于|在)\\s*)(?=[0-9零〇一二三四五六七八九]{4}\\s*年)")
 
     static func signingDate(_ whole: SearchableText, in text: ReviewText) -> DateMention? {
-        guard let label = signingLabel.firstMatch(in: whole) else { return nil }
-        let start = whole.documentRange(label.range).upperBound
-        let window = start..<min(text.scalars.count, start + 16)
-        return Quantities.dates(in: SearchableText(text.string(window), base: start)).first { $0.range.lowerBound == start }
+        signingLabel.firstMatch(in: whole).flatMap { Quantities.date(at: whole.documentRange($0.range).upperBound, in: text) }
     }
 
     /// Words of a sentence that states some other period than the contract's own ("试用期六个月", "付款期限30日").
