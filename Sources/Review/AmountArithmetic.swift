@@ -57,6 +57,9 @@ extension Analyzers {
         return nil
     }
 
+    /// Words before the total a rate, a count or instalments should make up.
+    private static let totalWords = ["合计", "总计", "共计", "总额"]
+
     // MARK: - Parts of one whole
 
     private static let partsWords = ["构成", "组成", "包括"]
@@ -64,7 +67,8 @@ extension Analyzers {
     /// "月工资由以下部分构成：基本工资16,000元、岗位津贴5,500元、科室绩效基数6,000元，月工资合计28,500元": the parts
     /// listed before the total should add up to it.
     private func partsAgainstWhole(_ sentence: Sentence) -> AnalyzerHit? {
-        guard sentence.contains(Self.partsWords), sentence.contains(["合计", "总计", "共计"]), sentence.contains(["、"]),
+        // 总额 is left out: "月工资总额由以下部分构成" names the whole before its parts.
+        guard sentence.contains(Self.partsWords), sentence.contains(["、"]),
               let totalAt = ["合计", "总计", "共计"].flatMap({ sentence.offsets(of: $0) }).min() else { return nil }
         let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
         let parts = amounts.filter { $0.range.upperBound <= totalAt }
@@ -124,8 +128,6 @@ extension Analyzers {
     /// "按620人计", "共计20台", "伍台车辆": how many units the total is for.
     private static let unitCount = CompiledRegex(fixed:
         "(?:按|共计?|合计)?\\s*([0-9][0-9,]{0,8}|[一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]{1,6})\\s*(?:个|名)?(人|台|件|套|辆|间|只|户|床|座)")
-    private static let totalWords = ["合计", "总计", "共计", "总额"]
-
     /// "标准为每人每月人民币35元。按620人计，每月服务费合计人民币23,700元": the total should be the rate times the count.
     private func unitRateAgainstTotal(in sentences: [Sentence]) -> AnalyzerHit? {
         for (index, sentence) in sentences.enumerated() where sentence.contains(["每"]) {
@@ -186,7 +188,7 @@ extension Analyzers {
         }
         let divided = sentence.searchable.documentRange(countMatch.range).lowerBound
         guard let each = amount(after: ["每期"]),
-              let total = amount(after: ["总额", "合计", "总计", "共计"]).flatMap({ $0.range.lowerBound > each.range.lowerBound ? $0 : nil })
+              let total = amount(after: Self.totalWords).flatMap({ $0.range.lowerBound > each.range.lowerBound ? $0 : nil })
                 ?? amounts.last(where: { $0.range.upperBound <= divided && isDivided($0, before: divided, in: sentence) })
         else { return nil }
         let expected = each.cents * count
