@@ -906,8 +906,8 @@ struct Analyzers {
     private static let lossAllowance = ["损耗", "短少率", "短缺率", "破损率", "货损率"]
 
     /// "违约金及赔偿责任总额以五万元为上限": one ceiling over penalties and damages together is a cap on liability.
-    private static let penaltyAndDamages = ["违约金及赔偿", "违约金和赔偿", "违约金与赔偿", "违约金、赔偿", "违约金及损害赔偿",
-                                            "违约金或赔偿"]
+    private static let penaltyAndDamages = ["违约金及赔偿", "违约金和赔偿", "违约金与赔偿", "违约金、赔偿", "违约金或赔偿",
+                                            "违约金及损害赔偿", "违约金及损失赔偿", "违约金和损失赔偿", "违约金、损失赔偿"]
 
     /// "乙方累计赔偿责任不超过人民币一万元", "赔偿以合同总价的5%为限": a ceiling on damages far below the price. A cap
     /// stated as a share ("年度许可费的10%") needs no price; a cap stated as an amount is compared with the price, or with
