@@ -89,7 +89,7 @@ struct RateMention: Sendable, Hashable {
     var range: Range<Int>
 }
 
-/// A length of time: "六个月", "3年", "十五个工作日".
+/// A length of time: "六个月", "3年", "十五个工作日", "150个自然日".
 struct PeriodMention: Sendable, Hashable {
     enum Unit: String, Sendable { case year, month, week, day, workday, hour }
     var amount: Int
@@ -127,7 +127,7 @@ enum Quantities {
     private static let percent = CompiledRegex(fixed:
         #"([0-9]+(?:\.[0-9]+)?)\s*[%％]|(百|千|万)分之([0-9.]+|[零〇一二两三四五六七八九十百点]+)|(?<![0-9零〇一二两三四五六七八九十])([一二三四五六七八九十]|[1-9])成(?![本员立交果就为功熟品年不新])|([0-9]+(?:\.[0-9]+)?)\s*‰|(月|年)(?:息|利)\s*([0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十点]+)\s*(分|厘)(?![之钟])"#)
     private static let period = CompiledRegex(fixed:
-        "(?<![0-9.月年第])([0-9]{1,3}|[零〇一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]+)\\s*(?:个)?\\s*(周年|年(?![0-9一二三四五六七八九十]{1,2}月)|个月|月(?![0-9一二三四五六七八九十]{1,2}日)|周|星期|工作日|个工作日|日|天|小时)")
+        "(?<![0-9.月年第])([0-9]{1,3}|[零〇一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]+)\\s*(?:个)?\\s*(周年|年(?![0-9一二三四五六七八九十]{1,2}月)|个月|月(?![0-9一二三四五六七八九十]{1,2}日)|周|星期|工作日|个工作日|自然日|日历日|日历天|日|天|小时)")
     private static let date = CompiledRegex(fixed: "([0-9]{4}|[〇零一二三四五六七八九]{4})\\s*年\\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\\s*月(?:\\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\\s*日)?")
 
     static func money(in text: SearchableText) -> [MoneyMention] {

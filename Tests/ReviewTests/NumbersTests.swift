@@ -69,6 +69,12 @@ import Testing
         let periods = Quantities.periods(in: text).map { "\($0.amount)\($0.unit.rawValue)" }
         #expect(periods == ["3year", "6month", "15workday"])
     }
+
+    @Test func calendarDaysAreDays() {
+        let text = SearchableText("开发周期为150个自然日，质保期730个日历日", base: 0)
+        let periods = Quantities.periods(in: text).map { "\($0.amount)\($0.unit.rawValue)" }
+        #expect(periods == ["150day", "730day"])
+    }
 }
 
 @Suite struct RegistrationNumberTests {
