@@ -249,8 +249,9 @@ struct Analyzers {
         partyWord.firstMatch(in: searchable).flatMap { searchable.group(0, of: $0) }
     }
 
-    /// Characters before a designation that make it an object or a place, not the one acting: 向甲方, 送至甲方, 在乙方交货后.
-    private static let objectMarkers = Set("对向给与和及至到在从".unicodeScalars)
+    /// Characters before a designation that make it an object, a place or a measure, not the one acting: 向甲方, 送至甲方,
+    /// 在乙方交货后, 以甲方已付服务费为限, 按甲方要求.
+    private static let objectMarkers = Set("对向给与和及至到在从以按".unicodeScalars)
     /// Verbs whose object a designation right after them is: 赔偿甲方的损失, 造成承租方人身损害.
     private static let objectVerbs = ["赔偿", "补偿", "造成", "致使"].map { Array($0.unicodeScalars) }
 
