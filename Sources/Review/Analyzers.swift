@@ -74,6 +74,8 @@ struct ContractFacts: Sendable {
     var trainingCost: Int?
     /// The base that most written shares of one name agree on, by name ("务费" → 1,800,000 yuan, in cents).
     var shareBases: [String: Double]
+    /// The sums stated once by name, keyed the same way ("门费" → 8,000,000 yuan, in cents).
+    var statedBases: [String: Double]
 }
 
 /// "合同签订地宁波市江北区人民法院", "签订地点：深圳市南山区": the place of signing or performance and its districts.
@@ -1011,14 +1013,36 @@ struct Analyzers {
         return bases
     }
 
+    /// "入门费为人民币捌佰万元整": a sum stated by name, ending right before it.
+    private static let namedSum = CompiledRegex(fixed: "(\\p{Han}{2})(?:总额|总计|合计|共计|金额)?(?:为|：|:)\\s*(?:人民币)?\\s*$")
+
+    /// Sums the contract states once by name ("入门费为人民币捌佰万元整（¥8,000,000.00）"), keyed like a written share's
+    /// base by the name's last two characters ("门费"), in cents. A name stated with two different sums, or with a sum per
+    /// month, year or unit, is no base.
+    static func statedShareBases(in whole: SearchableText, of text: ReviewText) -> [String: Double] {
+        var sums: [String: Set<Int>] = [:]
+        for amount in Quantities.money(in: whole) {
+            let before = text.string(max(0, amount.range.lowerBound - 12)..<amount.range.lowerBound)
+            let lead = SearchableText(before, base: 0)
+            guard let match = namedSum.firstMatch(in: lead), let name = lead.group(1, of: match) else { continue }
+            let line = before.split(separator: "\n").last.map(String.init) ?? before
+            guard !["每", "月", "年", "/", "单价"].contains(where: line.contains) else { continue }
+            sums[name, default: []].insert(amount.cents)
+        }
+        return sums.compactMapValues { $0.count == 1 ? $0.first.map(Double.init) : nil }
+    }
+
     /// A written share whose amount is off: against the base its siblings agree on ("基础服务费的30%，即540,000元 …
-    /// 基础服务费的20%，即460,000元"), or against the contract price when it names the price — a written amount whose
-    /// base differs from the price by more than a fifth is taken to be a share of something else.
+    /// 基础服务费的20%，即460,000元"), against the sum the contract states for the base's name ("入门费为800万元 …
+    /// 入门费的40%，即360万元"), or against the contract price when it names the price — a written amount whose base
+    /// differs from the stated sum or the price by more than a fifth is taken to be a share of something else.
     private func shareAmount(_ sentence: Sentence) -> [AnalyzerHit] {
         for share in Self.writtenShares(in: sentence, of: text) {
             let (base, label): (Double, String)
             if let agreed = share.base.flatMap({ facts.shareBases[$0] }) {
                 (base, label) = (agreed, "按其他各期共同的基数\(Self.yuan(Int(agreed.rounded())))")
+            } else if let stated = share.base.flatMap({ facts.statedBases[$0] }), abs(share.impliedBase / stated - 1) <= 0.2 {
+                (base, label) = (stated, "按合同写明的基数\(Self.yuan(Int(stated.rounded())))")
             } else if share.ofPrice, let price = facts.price, price > 0, abs(share.impliedBase / Double(price) - 1) <= 0.2 {
                 (base, label) = (Double(price), "按合同价款\(Self.yuan(price))")
             } else {

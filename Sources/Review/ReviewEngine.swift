@@ -68,7 +68,8 @@ public struct ReviewEngine: Sendable {
             monthlyWage: type == .employment ? Analyzers.statedMonthlyWage(in: reviewText, clauses: clauseRanges) : nil,
             areas: reviewText.contains("月租金") && reviewText.contains("面积") ? Analyzers.statedAreas(in: whole) : [],
             trainingCost: type == .employment ? Analyzers.statedTrainingCost(in: reviewText, clauses: clauseRanges) : nil,
-            shareBases: Analyzers.agreedShareBases(in: reviewText, clauses: clauseRanges))
+            shareBases: Analyzers.agreedShareBases(in: reviewText, clauses: clauseRanges),
+            statedBases: reviewText.contains("即") ? Analyzers.statedShareBases(in: whole, of: reviewText) : [:])
         await progress(ReviewProgress(stage: .entities, fraction: 1))
 
         func session(_ voice: ReviewSession.Voice, sides: PartySides, applies: (Rule) -> Bool) -> ReviewSession {
