@@ -2,8 +2,8 @@ import Foundation
 
 /// Sums a contract works out in its own words and gets wrong: twelve months against the yearly figure beside them, a
 /// rent per square metre against the monthly rent and the leased area, equal instalments against their total, a worked
-/// example against the rate it illustrates, and a yearly schedule against the escalation it states. Each is a figure
-/// the other side can hold the reviewer to.
+/// example against the rate it illustrates, a product written out with × against the total after it, and a yearly
+/// schedule against the escalation it states. Each is a figure the other side can hold the reviewer to.
 extension Analyzers {
     /// Hits in one clause: each sentence on its own for the monthly and yearly figures and the rent per area, the whole
     /// clause for a rate and the example after it.
@@ -11,7 +11,7 @@ extension Analyzers {
         for sentence in sentences {
             if let hit = monthlyAgainstYearly(sentence) ?? monthlyAgainstTerm(sentence) ?? rentAgainstArea(sentence)
                 ?? instalmentsAgainstTotal(sentence) ?? sharesAgainstWhole(sentence) ?? partsAgainstWhole(sentence)
-                ?? headcountAgainstWhole(sentence) {
+                ?? headcountAgainstWhole(sentence) ?? productAgainstTotal(sentence) {
                 return [hit]
             }
         }
@@ -101,6 +101,31 @@ extension Analyzers {
         guard counts.count >= 2, counts.reduce(0, +) != total else { return nil }
         return AnalyzerHit(range: sentence.range, party: nil,
                            detail: "分项人数（数量）合计\(counts.reduce(0, +))\(unit)，与约定的共计\(total)\(unit)不符")
+    }
+
+    // MARK: - A product written out
+
+    /// "32台×650元/台·月×12个月": two to five figures joined by ×, each with its unit.
+    private static let product = CompiledRegex(fixed:
+        "[0-9][0-9,]*(?:\\.[0-9]+)?[^0-9×*＊%％。；，,\\n]{0,8}(?:[×*＊]\\s*[0-9][0-9,]*(?:\\.[0-9]+)?[^0-9×*＊%％。；，,\\n]{0,8}){1,4}")
+
+    /// "年度维保费按32台×650元/台·月×12个月计算，年度维保费合计人民币235,200.00元": the product the contract writes out
+    /// should be the total it states after it.
+    private func productAgainstTotal(_ sentence: Sentence) -> AnalyzerHit? {
+        guard sentence.contains(["×", "*", "＊"]), let match = Self.product.firstMatch(in: sentence.searchable),
+              let chain = sentence.searchable.group(0, of: match) else { return nil }
+        let factors = chain.split(whereSeparator: { "×*＊".contains($0) }).compactMap { piece in
+            Double(String(piece.drop { $0 == " " }.prefix { $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") })
+                .replacingOccurrences(of: ",", with: ""))
+        }
+        let end = sentence.searchable.documentRange(match.range).upperBound
+        guard factors.count >= 2,
+              let total = Quantities.money(in: sentence.searchable).first(where: { $0.range.lowerBound >= end && $0.form == .figures }),
+              Self.totalWords.contains(where: text.string(end..<total.range.lowerBound).contains) else { return nil }
+        let expected = Int((factors.reduce(1, *) * 100).rounded())
+        guard abs(total.cents - expected) > max(100, expected / 200) else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "按\(factors.map(Self.number).joined(separator: "×"))计算应为\(Self.yuan(expected))，合同写的合计却是\(Self.yuan(total.cents))")
     }
 
     // MARK: - Shares of one whole
