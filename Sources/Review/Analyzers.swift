@@ -950,7 +950,27 @@ struct Analyzers {
     /// "单票赔偿以运费三倍为限，每车次最高两万元": a ceiling per consignment, not on the contract.
     private static let perUnit = ["单票", "每票", "每车", "单车", "每件", "每批", "每单", "每次", "单次"]
 
+    /// "1.2%（大写：百分之壹点伍）": a rate in figures followed by the same rate in words.
+    private static let rateInWords = CompiledRegex(fixed:
+        "([0-9]+(?:\\.[0-9]+)?)\\s*[%％]\\s*[（(]\\s*(?:大写)?[：:]?\\s*百分之([零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾点]+)\\s*[）)]")
+
+    /// A sum or a rate written twice, in figures and in words, that the two disagree on.
     private func amountMismatch(_ sentence: Sentence) -> [AnalyzerHit] {
+        rateMismatch(sentence) + moneyMismatch(sentence)
+    }
+
+    private func rateMismatch(_ sentence: Sentence) -> [AnalyzerHit] {
+        guard sentence.contains(["百分之"]) else { return [] }
+        return Self.rateInWords.matches(in: sentence.searchable).compactMap { match in
+            guard let figures = sentence.searchable.group(1, of: match).flatMap(Double.init),
+                  let words = sentence.searchable.group(2, of: match).flatMap(Quantities.decimalNumber),
+                  abs(figures - words) > 0.000_001 else { return nil }
+            return AnalyzerHit(range: sentence.range, party: nil,
+                               detail: "大写比例为\(Self.number(words))%，小写比例为\(Self.number(figures))%，二者不一致")
+        }
+    }
+
+    private func moneyMismatch(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["元", "圆"]), sentence.scalars.contains(where: { Self.capitalDigits.contains($0.value) })
         else { return [] }
         let amounts = Quantities.money(in: sentence.searchable)

@@ -219,7 +219,8 @@ enum Quantities {
     }
 
     /// "五" → 5, "0.5" → 0.5, "二点五" → 2.5.
-    private static func decimalNumber(_ text: String) -> Double? {
+    /// "一点五", "壹点伍", "12.5": a decimal in figures or Chinese numerals.
+    static func decimalNumber(_ text: String) -> Double? {
         if let value = Double(text) { return value }
         let parts = text.split(separator: "点", maxSplits: 1)
         guard let whole = ChineseNumerals.integer(parts[0].unicodeScalars) else { return nil }
