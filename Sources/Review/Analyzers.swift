@@ -1333,8 +1333,8 @@ struct Analyzers {
         }
     }
 
-    /// "止，共计两个月", "止，为期三年": words that total up the dates just before them.
-    private static let lengthTotals = ["共", "计", "为期", "合"]
+    /// "止，共计两个月", "止，为期三年", "竣工，总工期为四十五日历天": words that total up the dates just before them.
+    private static let lengthTotals = ["共", "计", "为期", "合", "工期", "历时"]
 
     private static let startWords = ["开工", "开始", "起始", "进场", "起租", "开业"]
     private static let finishWords = ["竣工", "完工", "完成", "结束", "截止", "届满", "到期", "终止"]
