@@ -218,8 +218,7 @@ enum Quantities {
         return dates(in: SearchableText(text.string(window), base: offset)).first { $0.range.lowerBound == offset }
     }
 
-    /// "五" → 5, "0.5" → 0.5, "二点五" → 2.5.
-    /// "一点五", "壹点伍", "12.5": a decimal in figures or Chinese numerals.
+    /// A decimal in figures or Chinese numerals: "五" → 5, "0.5" → 0.5, "二点五" → 2.5, "壹点伍" → 1.5.
     static func decimalNumber(_ text: String) -> Double? {
         if let value = Double(text) { return value }
         let parts = text.split(separator: "点", maxSplits: 1)
