@@ -15,7 +15,8 @@ extension Analyzers {
                 return [hit]
             }
         }
-        return (unitRateAgainstTotal(in: sentences) ?? workedExample(in: sentences) ?? escalation(in: sentences)).map { [$0] } ?? []
+        return (unitRateAgainstTotal(in: sentences) ?? workedExample(in: sentences) ?? escalation(in: sentences)
+            ?? listedMeasures(in: sentences)).map { [$0] } ?? []
     }
 
     // MARK: - Twelve months
@@ -101,6 +102,51 @@ extension Analyzers {
         guard counts.count >= 2, counts.reduce(0, +) != total else { return nil }
         return AnalyzerHit(range: sentence.range, party: nil,
                            detail: "分项人数（数量）合计\(counts.reduce(0, +))\(unit)，与约定的共计\(total)\(unit)不符")
+    }
+
+    // MARK: - Areas and weights listed item by item
+
+    /// "面积128.6亩", "3,200平方米", "45.5吨": a measure with its unit.
+    private static let measure = CompiledRegex(fixed: "([0-9][0-9,]*(?:\\.[0-9]+)?)\\s*(亩|平方米|㎡|公顷|吨)")
+
+    private static func measures(in sentence: Sentence) -> [(value: Double, unit: String, end: Int)] {
+        measure.matches(in: sentence.searchable).compactMap { match in
+            guard let value = sentence.searchable.group(1, of: match).flatMap({ Double($0.replacingOccurrences(of: ",", with: "")) }),
+                  let unit = sentence.searchable.group(2, of: match) else { return nil }
+            return (value, unit, sentence.searchable.documentRange(match.range).upperBound)
+        }
+    }
+
+    /// "（1）地块一：……面积128.6亩……；（2）地块二：……面积112.4亩……；（3）……面积95.5亩……。" over "以上三宗地块合计面积
+    /// 326.5亩": the numbered lines directly above a total, one area (or weight) each, should make it up. The items may
+    /// be clauses of their own, so the lines are read from the whole text.
+    private func listedMeasures(in sentences: [Sentence]) -> AnalyzerHit? {
+        for sentence in sentences where sentence.contains(["合计", "共计", "总计"]) {
+            let stated = Self.measures(in: sentence)
+            guard stated.count == 1, let total = stated.first,
+                  let word = ["合计", "共计", "总计"].flatMap({ sentence.offsets(of: $0) }).min(), word < total.end,
+                  let totalLine = text.lines(sentence.range).first else { continue }
+            var parts: [Double] = []
+            for index in stride(from: totalLine - 2, through: 0, by: -1) {
+                let range = text.trimmed(text.lineRange(index))
+                let line = Sentence(range: range, scalars: text.scalars[range])
+                let found = Self.measures(in: line)
+                guard Analyzers.itemNumber.firstMatch(in: line.searchable) != nil else {
+                    // A list is read whole: an unnumbered line of the same measure above it may be one of its items.
+                    if found.contains(where: { $0.unit == total.unit }) { return nil }
+                    break
+                }
+                // "1.1 本合同流转的土地……具体如下：" heads the list; an item of two measures or another unit is not one of it.
+                if found.isEmpty { break }
+                guard found.count == 1, found[0].unit == total.unit else { return nil }
+                parts.append(found[0].value)
+            }
+            let sum = parts.reduce(0, +)
+            guard parts.count >= 2, abs(sum - total.value) > 0.005 else { continue }
+            return AnalyzerHit(range: sentence.range, party: nil,
+                               detail: "所列各项合计\(Self.number(sum))\(total.unit)，合同写的合计却是\(Self.number(total.value))\(total.unit)")
+        }
+        return nil
     }
 
     // MARK: - A product written out

@@ -459,27 +459,40 @@ struct Analyzers {
     /// schedule of the rest ("余款分两期支付：") is left alone. Under a heading that does not say the schedule is the
     /// whole ("付款安排："), the instalments are compared only when the contract keeps nothing back elsewhere (质保金,
     /// 尾款).
-    /// "第一阶段人民币180,000元；第二阶段人民币240,000元；……": stage amounts listed on one line.
-    private static let stageLabel = CompiledRegex(fixed: "第[一二三四五六七八九十0-9]{1,3}(?:阶段|期|批|部分)[^。；\\n0-9]{0,8}$")
+    /// "第一阶段人民币180,000元；第二阶段人民币240,000元；……", "诊断阶段人民币150,000元，试点阶段……": stage amounts
+    /// listed on one line.
+    private static let stageLabel = CompiledRegex(fixed:
+        "(?:第[一二三四五六七八九十0-9]{1,3}(?:阶段|期|批|部分)|\\p{Han}{2,4}阶段)[^。；\\n0-9]{0,8}$")
 
-    /// Stages priced one after another on one line that do not add up to the contract price stated elsewhere.
+    /// Stages priced one after another on one line that do not add up to the total the line states after them
+    /// ("……，固定服务费总额为人民币伍拾捌万元整（¥580,000.00）"), or else to the contract price stated elsewhere.
     private func stagesOnOneLine(in range: Range<Int>) -> [AnalyzerHit] {
-        guard let price = facts.price, price > 0, text.contains(Array("第".unicodeScalars), in: range) else { return [] }
+        guard text.contains(Array("第".unicodeScalars), in: range) || text.contains(Array("阶段".unicodeScalars), in: range)
+        else { return [] }
         for lineNumber in text.lines(range) {
             let lineRange = text.trimmed(text.lineRange(lineNumber - 1)).clamped(to: range)
             let line = Sentence(range: lineRange, scalars: text.scalars[lineRange])
             guard !statesShare(line) else { continue }
             let amounts = Quantities.money(in: line.searchable).filter { $0.form == .figures }
-            let staged = amounts.filter { amount in
+            let staged = amounts.prefix { amount in
                 let before = text.string(max(lineRange.lowerBound, amount.range.lowerBound - 12)..<amount.range.lowerBound)
                 return Self.stageLabel.firstMatch(in: SearchableText(before, base: 0)) != nil
             }
-            guard staged.count >= 2, staged.count == amounts.count else { continue }
+            guard staged.count >= 2, let last = staged.last else { continue }
             let sum = staged.map(\.cents).reduce(0, +)
-            let keptBack = Self.amountsKeptBack.contains(where: text.contains)
-            guard sum != price, !keptBack || sum > price, abs(Double(sum) / Double(price) - 1) <= 0.5 else { return [] }
+            if staged.count == amounts.count {
+                guard let price = facts.price, price > 0 else { return [] }
+                let keptBack = Self.amountsKeptBack.contains(where: text.contains)
+                guard sum != price, !keptBack || sum > price, abs(Double(sum) / Double(price) - 1) <= 0.5 else { return [] }
+                return [AnalyzerHit(range: lineRange, party: nil,
+                                    detail: "各阶段金额之和为\(Self.yuan(sum))，而合同约定的总额为\(Self.yuan(price))\(priceStatement(outside: lineRange))，相差\(Self.yuan(abs(sum - price)))")]
+            }
+            // The one amount after the stages is their total only when a total word leads to it.
+            guard amounts.count == staged.count + 1, let total = amounts.last,
+                  Self.totalWords.contains(where: { text.firstOffset(of: $0, in: last.range.upperBound..<total.range.lowerBound) != nil }),
+                  total.cents != sum else { return [] }
             return [AnalyzerHit(range: lineRange, party: nil,
-                                detail: "各阶段金额之和为\(Self.yuan(sum))，而合同约定的总额为\(Self.yuan(price))\(priceStatement(outside: lineRange))，相差\(Self.yuan(abs(sum - price)))")]
+                                detail: "各阶段金额之和为\(Self.yuan(sum))，而合计金额为\(Self.yuan(total.cents))，相差\(Self.yuan(abs(total.cents - sum)))")]
         }
         return []
     }
@@ -642,7 +655,7 @@ struct Analyzers {
     }
 
     /// "（1）", "(1)", "1.", "1、", "①", and the sub-clause numbers "1.3", "2.1.4".
-    private static let itemNumber = CompiledRegex(fixed: "^(第[0-9一二三四五六七八九十]+(?:期|阶段)|（[0-9一二三四五六七八九十]+）|\\([0-9]+\\)|[0-9]+[.、．](?![0-9])|[0-9]+(?:\\.[0-9]+)+(?![0-9.])|[①-⑳])")
+    static let itemNumber = CompiledRegex(fixed: "^(第[0-9一二三四五六七八九十]+(?:期|阶段)|（[0-9一二三四五六七八九十]+）|\\([0-9]+\\)|[0-9]+[.、．](?![0-9])|[0-9]+(?:\\.[0-9]+)+(?![0-9.])|[①-⑳])")
     private static let itemQuantity = CompiledRegex(fixed: "([0-9]+)\\s*(台|套|件|个|批|项|辆|吨|箱|组|只|把|张|樘|部|间)")
 
     private static let cellGap: [Unicode.Scalar] = [" ", " "]
