@@ -1526,6 +1526,8 @@ struct Analyzers {
         // "甲方可以在签收后三个工作日内抽样检验" with nothing lost when it does not is an option, not a cut-off.
         guard !(sentence.contains(["可以在", "可在", "有权在"]) && !sentence.contains(Self.lapseWords)) else { return [] }
         let searchable = sentence.searchable
+        // "乙方应在收到质量异议之日起三个工作日内派员核查" is the time to answer an objection, not to raise one.
+        guard !(sentence.contains(["收到", "接到"]) && Self.answeringObjection.firstMatch(in: searchable) != nil) else { return [] }
         if sentence.contains(["当场", "当日", "当天", "即时", "当面"]), let spot = Self.onTheSpot.firstMatch(in: searchable) {
             return [AnalyzerHit(range: sentence.range, party: party(actingAt: searchable.documentRange(spot.range).lowerBound, in: sentence),
                                 detail: "验收或提出异议须在交付当时完成")]
@@ -1540,6 +1542,9 @@ struct Analyzers {
         return [AnalyzerHit(range: sentence.range, party: party(actingAt: period.range.lowerBound, in: sentence),
                             detail: "验收或提出异议的期限仅\(period.amount)\(unit)")]
     }
+
+    private static let answeringObjection = CompiledRegex(fixed:
+        "(?:收到|接到)[^。；，\\n]{0,8}(?:异议|索赔|投诉)(?:通知|书面通知|函)?(?:之日起|后)")
 
     /// "通过当场验收难以发现的质量问题……甲方应在发现后二十四小时内通知乙方": hidden defects are claimed from discovery.
     private static let latentDefects = CompiledRegex(fixed:
