@@ -22,7 +22,8 @@ extension Analyzers {
     // MARK: - Twelve months
 
     /// Words right before an amount that make it a month's or a year's figure.
-    private static let monthlyLabels = ["每月", "月度", "月租金", "月服务费", "月费用", "月合计", "月费", "月管理费"]
+    private static let monthlyLabels = ["每月", "月度", "月租金", "月服务费", "月费用", "月合计", "月费", "月管理费", "月工资", "月薪",
+                                        "月基本工资"]
     private static let yearlyLabels = ["全年", "每年", "年度", "年租金", "年服务费", "年费"]
     /// A yearly figure that is not twelve months of the monthly one on purpose: a first year with rent-free months, a
     /// step-up, a ceiling or a floor written as one ("年度最低不少于"); "月度保底……年度保底" are two figures of one kind.

@@ -540,7 +540,7 @@ struct Analyzers {
 
     private enum ScheduleHeading { case whole, payments }
 
-    /// "分三期支付：", "还款计划：", "服务分三个阶段进行：" (each phase priced) head the whole schedule; "付款安排："
+    /// "分三期支付：", "还款计划：", "服务分三个阶段进行：" (each phase priced), "按以下比例支付：" head the whole schedule; "付款安排："
     /// heads payments that may leave some sum to another clause. Nil for any other line, or a heading of the rest
     /// ("余款分两期支付：") or with an amount or share of its own.
     private func scheduleHeading(onLine index: Int) -> ScheduleHeading? {
@@ -551,7 +551,8 @@ struct Analyzers {
               last == "：" || last == ":" || Self.articleHeading.firstMatch(in: line.searchable) != nil && line.scalars.count <= 16,
               !line.contains(["余", "剩", "尾", "部分", "%", "％"]), Quantities.money(in: line.searchable).isEmpty
         else { return nil }
-        if line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "期拨付", "期缴纳", "还款计划", "付款计划", "个阶段"]) { return .whole }
+        if line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "期拨付", "期缴纳", "还款计划", "付款计划", "个阶段",
+                         "以下比例", "下列比例"]) { return .whole }
         return line.contains(["付款安排", "付款方式", "支付方式", "支付安排", "付款进度"]) ? .payments : nil
     }
 
