@@ -946,7 +946,9 @@ struct Analyzers {
             return [AnalyzerHit(range: sentence.range, party: capped,
                                 detail: "赔偿责任上限仅为计算基数的\(Self.percent(rate.value))")]
         }
-        guard let cap = Quantities.money(in: sentence.searchable).map(\.cents).min() else { return [] }
+        guard let cap = Quantities.money(in: sentence.searchable).map(\.cents).min() else {
+            return penaltyOnly ? [] : paymentCeiling(sentence, capped: capped)
+        }
         let perUnit = sentence.contains(Self.perUnit)
         guard let price = facts.price, price > 0, !perUnit || penaltyOnly else {
             guard !penaltyOnly, Double(cap) <= settings.liabilityCapFloorYuan * 100 else { return [] }
@@ -959,6 +961,21 @@ struct Analyzers {
         let what = penaltyOnly ? "违约金累计上限" : "赔偿责任上限"
         return [AnalyzerHit(range: sentence.range, party: capped,
                             detail: "\(what)仅为合同价款\(Self.yuan(price))的\(Self.percent(share))", level: penaltyOnly ? .medium : nil)]
+    }
+
+    /// "以该批次油品货款金额为限", "以当月服务费为上限": damages capped at what one delivery or one month costs.
+    private static let partPayment = CompiledRegex(fixed:
+        "以(?:该|当|单|本)(?:批次?|月|期|笔|次|张订单|订单)[^。；，,\\n]{0,12}(?:货款|价款|服务费|费用|运费|金额)(?:金额)?为(?:上)?限")
+
+    /// Damages for harm the goods or service cause (a damaged engine, food poisoning) capped at the price of one
+    /// delivery or one month: the loss it leaves with the reviewer has nothing to do with what that delivery cost.
+    private func paymentCeiling(_ sentence: Sentence, capped: String?) -> [AnalyzerHit] {
+        guard let match = Self.partPayment.firstMatch(in: sentence.searchable),
+              let base = sentence.searchable.group(0, of: match) else { return [] }
+        let harm = sentence.contains(["人身", "伤亡", "中毒", "健康"]) ? "人身损害" : "设备、财产损失"
+        return [AnalyzerHit(range: sentence.range, party: capped,
+                            detail: "赔偿责任\(base)，而可能造成的\(harm)与一批货款或一期费用毫无关系",
+                            level: harm == "人身损害" ? nil : .medium)]
     }
 
     /// "单票赔偿以运费三倍为限，每车次最高两万元": a ceiling per consignment, not on the contract.
