@@ -11,7 +11,7 @@ extension Analyzers {
         for sentence in sentences {
             if let hit = monthlyAgainstYearly(sentence) ?? monthlyAgainstTerm(sentence) ?? rentAgainstArea(sentence)
                 ?? instalmentsAgainstTotal(sentence) ?? sharesAgainstWhole(sentence) ?? partsAgainstWhole(sentence)
-                ?? headcountAgainstWhole(sentence) ?? productAgainstTotal(sentence) {
+                ?? headcountAgainstWhole(sentence) ?? productAgainstTotal(sentence) ?? rateOnStatedBase(sentence) {
                 return [hit]
             }
         }
@@ -173,6 +173,24 @@ extension Analyzers {
         guard abs(total.cents - expected) > max(100, expected / 200) else { return nil }
         return AnalyzerHit(range: sentence.range, party: nil,
                            detail: "按\(factors.map(Self.number).joined(separator: "×"))计算应为\(Self.yuan(expected))，合同写的合计却是\(Self.yuan(total.cents))")
+    }
+
+    // MARK: - A rate worked out on a base the sentence states
+
+    /// "版税率为图书定价的8%，以定价58元计，即每册版税为人民币3.64元": the result after 即 should be the one rate of the
+    /// sentence applied to the base it names with 以……计.
+    private func rateOnStatedBase(_ sentence: Sentence) -> AnalyzerHit? {
+        guard sentence.contains(["计"]), sentence.contains(["即"]), sentence.contains(["%", "％", "百分之"]) else { return nil }
+        let rates = nonCapRates(sentence)
+        guard rates.count == 1, let rate = rates.first, rate.value > 0, rate.value < 1 else { return nil }
+        let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures && $0.range.lowerBound > rate.range.upperBound }
+        guard let base = amounts.first(where: { text.string($0.range.upperBound..<min(sentence.range.upperBound, $0.range.upperBound + 1)) == "计" }),
+              let result = amounts.first(where: { $0.range.lowerBound > base.range.upperBound }),
+              text.string(base.range.upperBound..<result.range.lowerBound).contains("即") else { return nil }
+        let expected = Int((Double(base.cents) * rate.value).rounded())
+        guard abs(result.cents - expected) > max(1, expected / 200) else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "按\(Self.percent(rate.value))乘以\(Self.yuan(base.cents))应为\(Self.yuan(expected))，合同写的却是\(Self.yuan(result.cents))")
     }
 
     // MARK: - Shares of one whole
