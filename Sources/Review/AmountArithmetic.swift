@@ -214,10 +214,10 @@ extension Analyzers {
     // MARK: - A rate per head times the heads
 
     /// "每人每月人民币35元", "每台86,500元": a price per unit.
-    private static let unitRate = CompiledRegex(fixed: "每(人|名|台|件|套|辆|间|只|户|床|座)")
+    private static let unitRate = CompiledRegex(fixed: "每(人|名|台|件|套|辆|间|只|户|床|座|席)")
     /// "按620人计", "共计20台", "伍台车辆": how many units the total is for.
     private static let unitCount = CompiledRegex(fixed:
-        "(?:按|共计?|合计)?\\s*([0-9][0-9,]{0,8}|[一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]{1,6})\\s*(?:个|名)?(人|台|件|套|辆|间|只|户|床|座)")
+        "(?:按|共计?|合计)?\\s*([0-9][0-9,]{0,8}|[一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]{1,6})\\s*(?:个|名)?(人|台|件|套|辆|间|只|户|床|座|席)")
     /// "标准为每人每月人民币35元。按620人计，每月服务费合计人民币23,700元": the total should be the rate times the count.
     private func unitRateAgainstTotal(in sentences: [Sentence]) -> AnalyzerHit? {
         for (index, sentence) in sentences.enumerated() where sentence.contains(["每"]) {
@@ -228,17 +228,22 @@ extension Analyzers {
                 $0.form == .figures && $0.range.lowerBound >= rateEnd && $0.range.lowerBound - rateEnd <= 12
             }) else { continue }
             // The count and the total follow in this sentence or the next.
+            let rateStart = sentence.searchable.documentRange(rateMatch.range).lowerBound
             let following = sentences[index..<min(sentences.count, index + 2)]
             for later in following {
-                guard let countMatch = Self.unitCount.matches(in: later.searchable).first(where: {
+                let counts = Self.unitCount.matches(in: later.searchable)
+                // "座席数量为120席，每席每月服务费为……": in the rate's own sentence the count may come first.
+                let ahead = later.range == sentence.range
+                    ? counts.last(where: { later.searchable.documentRange($0.range).upperBound <= rateStart }) : nil
+                guard let countMatch = counts.first(where: {
                           later.searchable.documentRange($0.range).lowerBound > rate.range.upperBound
-                      }),
+                      }) ?? ahead,
                       let countUnit = later.searchable.group(2, of: countMatch), countUnit == unit || (unit == "名" && countUnit == "人"),
                       let count = later.searchable.group(1, of: countMatch).flatMap({ written in
                           Int(written.replacingOccurrences(of: ",", with: "")) ?? ChineseNumerals.integer(written.unicodeScalars)
                       }),
                       count >= 2 else { continue }
-                let countEnd = later.searchable.documentRange(countMatch.range).upperBound
+                let countEnd = max(later.searchable.documentRange(countMatch.range).upperBound, rate.range.upperBound)
                 guard let total = Quantities.money(in: later.searchable).first(where: { amount in
                     guard amount.form == .figures, amount.range.lowerBound > countEnd else { return false }
                     let label = text.string(max(countEnd, amount.range.lowerBound - 12)..<amount.range.lowerBound)
