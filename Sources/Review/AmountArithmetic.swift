@@ -11,7 +11,8 @@ extension Analyzers {
         for sentence in sentences {
             if let hit = monthlyAgainstYearly(sentence) ?? monthlyAgainstTerm(sentence) ?? rentAgainstArea(sentence)
                 ?? instalmentsAgainstTotal(sentence) ?? sharesAgainstWhole(sentence) ?? partsAgainstWhole(sentence)
-                ?? headcountAgainstWhole(sentence) ?? productAgainstTotal(sentence) ?? rateOnStatedBase(sentence) {
+                ?? headcountAgainstWhole(sentence) ?? productAgainstTotal(sentence) ?? rateOnStatedBase(sentence)
+                ?? convertedRate(sentence) {
                 return [hit]
             }
         }
@@ -173,6 +174,29 @@ extension Analyzers {
         guard abs(total.cents - expected) > max(100, expected / 200) else { return nil }
         return AnalyzerHit(range: sentence.range, party: nil,
                            detail: "按\(factors.map(Self.number).joined(separator: "×"))计算应为\(Self.yuan(expected))，合同写的合计却是\(Self.yuan(total.cents))")
+    }
+
+    // MARK: - A rate restated for another period
+
+    /// "月利率0.75%（折合年利率7.5%）", "年化利率18%（即日利率0.05%）": a monthly or daily rate beside the yearly rate
+    /// it is said to equal.
+    private static let convertedRates = CompiledRegex(fixed:
+        "(月|日)(?:利率|息|费率)\\s*(?:为)?\\s*([0-9]+(?:\\.[0-9]+)?)\\s*[%％][^%％。；\\n]{0,12}年(?:化)?(?:利率|息|费率|化利率)\\s*(?:为)?\\s*([0-9]+(?:\\.[0-9]+)?)\\s*[%％]"
+        + "|年(?:化)?(?:利率|息|费率|化利率)\\s*(?:为)?\\s*([0-9]+(?:\\.[0-9]+)?)\\s*[%％][^%％。；\\n]{0,12}(月|日)(?:利率|息|费率)\\s*(?:为)?\\s*([0-9]+(?:\\.[0-9]+)?)\\s*[%％]")
+
+    private func convertedRate(_ sentence: Sentence) -> AnalyzerHit? {
+        guard sentence.contains(["年"]), sentence.contains(["%", "％"]), sentence.contains(["折合", "即", "相当于", "年化"]),
+              let match = Self.convertedRates.firstMatch(in: sentence.searchable) else { return nil }
+        let searchable = sentence.searchable
+        let monthFirst = searchable.group(1, of: match) != nil
+        guard let period = searchable.group(monthFirst ? 1 : 5, of: match),
+              let short = searchable.group(monthFirst ? 2 : 6, of: match).flatMap(Double.init),
+              let yearly = searchable.group(monthFirst ? 3 : 4, of: match).flatMap(Double.init) else { return nil }
+        // A daily rate is converted over 360 or 365 days; either is accepted.
+        let candidates = period == "月" ? [short * 12] : [short * 360, short * 365]
+        guard !candidates.contains(where: { abs($0 - yearly) < 0.01 }), let expected = candidates.first else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "\(period)利率\(Self.number(short))%折合年利率应为\(Self.number(expected))%，合同写的却是\(Self.number(yearly))%")
     }
 
     // MARK: - A rate worked out on a base the sentence states
@@ -391,25 +415,31 @@ extension Analyzers {
 
     // MARK: - Escalation
 
-    /// "每一租赁年度的月租金在上一年度基础上递增5%，各年度月租金如下：" above one line per year: each year's figure should
-    /// be the one before it grown by the rate. Only an escalation on the previous year is checked; one on the first
-    /// year's base grows by the same sum every year.
+    /// "每一租赁年度的月租金在上一年度基础上递增5%，各年度月租金如下：" above one line per year, or the same statement
+    /// below the list: each year's figure should be the one before it grown by the rate. Years before the escalation
+    /// starts ("自第三年起") repeat the figure and are passed over. Only an escalation on the previous year is checked;
+    /// one on the first year's base grows by the same sum every year.
     private func escalation(in sentences: [Sentence]) -> AnalyzerHit? {
         guard let index = sentences.firstIndex(where: { $0.contains(["递增", "上浮", "增长"]) && $0.contains(["上一", "上年", "前一"]) }),
               let rate = nonCapRates(sentences[index]).first?.value, rate > 0, rate < 0.5
         else { return nil }
-        var previous: Int?
-        for sentence in sentences[(index + 1)...] {
-            let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
-            guard amounts.count == 1, let amount = amounts.first?.cents else { break }
-            if let previous {
-                let expected = Int((Double(previous) * (1 + rate)).rounded())
-                if abs(amount - expected) > max(100, expected / 1000) {
-                    return AnalyzerHit(range: sentence.range, party: nil,
-                                       detail: "按上一年度\(Self.yuan(previous))递增\(Self.percent(rate))应为\(Self.yuan(expected))，合同写为\(Self.yuan(amount))")
-                }
+        func yearly(_ run: some Sequence<Sentence>) -> [(sentence: Sentence, cents: Int)] {
+            var rows: [(sentence: Sentence, cents: Int)] = []
+            for sentence in run {
+                let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
+                guard amounts.count == 1, let amount = amounts.first?.cents else { break }
+                rows.append((sentence, amount))
             }
-            previous = amount
+            return rows
+        }
+        let below = yearly(sentences[(index + 1)...])
+        let rows = below.count >= 2 ? below : Array(yearly(sentences[..<index].reversed()).reversed())
+        for (previous, row) in zip(rows, rows.dropFirst()) where row.cents != previous.cents {
+            let expected = Int((Double(previous.cents) * (1 + rate)).rounded())
+            if abs(row.cents - expected) > max(100, expected / 1000) {
+                return AnalyzerHit(range: row.sentence.range, party: nil,
+                                   detail: "按上一年度\(Self.yuan(previous.cents))递增\(Self.percent(rate))应为\(Self.yuan(expected))，合同写为\(Self.yuan(row.cents))")
+            }
         }
         return nil
     }

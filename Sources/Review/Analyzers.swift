@@ -63,7 +63,7 @@ struct ContractFacts: Sendable {
     /// Whether defects an inspection at delivery cannot reveal may be claimed from their discovery.
     var keepsLatentDefects: Bool
     /// The place of signing or performance the contract states ("签订地点：深圳市南山区"), for courts chosen by it.
-    var designatedPlace: DesignatedPlace?
+    var signingPlace: SigningPlace?
     var hasDeposit: Bool
     var hasPenalty: Bool
     /// The monthly wage stated outside the probation clause, for employment contracts.
@@ -78,22 +78,19 @@ struct ContractFacts: Sendable {
     var statedBases: [String: Double]
 }
 
-/// "合同签订地宁波市江北区人民法院", "签订地点：深圳市南山区": the place of signing or performance and its districts.
-struct DesignatedPlace: Sendable {
-    /// 签订地 or 履行地.
-    var kind: String
+/// "合同签订地宁波市江北区人民法院", "签订地点：深圳市南山区": the place of signing and its districts.
+struct SigningPlace: Sendable {
     /// "深圳市南山区".
     var place: String
     var range: Range<Int>
 
     private static let pattern = CompiledRegex(fixed:
-        "(签订地|履行地)(?:点)?(?:为|是|：|:)?\\s*((?:\\p{Han}{1,8}?(?:省|市|区|县|州|旗))+)")
+        "签订地(?:点)?(?:为|是|：|:)?\\s*((?:\\p{Han}{1,8}?(?:省|市|区|县|州|旗))+)")
     static let suffixes = CharacterSet(charactersIn: "省市区县州旗")
 
-    static func first(in text: SearchableText) -> DesignatedPlace? {
+    static func first(in text: SearchableText) -> SigningPlace? {
         pattern.firstMatch(in: text).flatMap { match in
-            guard let kind = text.group(1, of: match), let place = text.group(2, of: match) else { return nil }
-            return DesignatedPlace(kind: kind, place: place, range: text.documentRange(match.range))
+            text.group(1, of: match).map { SigningPlace(place: $0, range: text.documentRange(match.range)) }
         }
     }
 
@@ -779,16 +776,21 @@ struct Analyzers {
             return [AnalyzerHit(range: sentence.range, party: party(obligedBy: multiple.range.lowerBound, in: sentence),
                                 detail: "约定按计算基数的\(Self.number(multiple.value))倍承担违约责任，远超30%的司法调整参照线")]
         }
-        // A deduction is a penalty, unless the sentence shares out revenue ("扣除平台服务费后按3:7分配") or names a tax
-        // deduction ("研发费用加计扣除").
+        // A deduction is a penalty, unless the sentence shares out revenue ("扣除平台服务费后按3:7分配"), names a tax
+        // deduction ("研发费用加计扣除") or takes off what was paid ahead ("付至结算总价的95%（已付预付款相应扣除）").
         let deduction = sentence.contains(["扣减", "扣除"]) && !sentence.contains(Self.revenueSharing)
-            && !sentence.contains(["加计扣除", "税前扣除"])
+            && !sentence.contains(["加计扣除", "税前扣除", "已付", "预付款", "相应扣除"])
         let penalty = sentence.contains(["违约金", "罚款", "罚金", "赔偿金"])
         guard penalty || deduction, !isDaily(sentence), !sentence.contains(["定金"]) else { return [] }
         let party = firstParty(in: sentence)
         // A penalty reaching 30% is at the line; a deduction from the fee of the part done badly must pass it.
         let limit = settings.penaltyRatioLimit
-        let excessive = { (rate: RateMention) in penalty ? rate.value >= limit : rate.value > limit }
+        let excessive = { (rate: RateMention) in
+            // "按该部分服务费的30%" charges the fee of the part left undone, on top of refunding it: up to half of that
+            // part is the ordinary price of a no-show, not a penalty out of all proportion.
+            if self.isShareOfUndonePart(rate, in: sentence) { return rate.value > max(limit, 0.5) }
+            return penalty ? rate.value >= limit : rate.value > limit
+        }
         if let rate = nonCapRates(sentence).first(where: { excessive($0) && !isThreshold($0, in: sentence) }) {
             let percent = Self.percent(rate.value)
             return [AnalyzerHit(range: sentence.range, party: self.party(obligedBy: rate.range.lowerBound, in: sentence),
@@ -808,6 +810,13 @@ struct Analyzers {
     }
 
     private static let revenueSharing = ["分配", "分成", "分账", "分润"]
+
+    /// "按该部分服务费的30%", "按未提供部分服务费的50%": a rate of the fee for the part not performed (not "该部分采购金额"
+    /// of goods bought elsewhere).
+    private func isShareOfUndonePart(_ rate: RateMention, in sentence: Sentence) -> Bool {
+        let before = text.string(max(sentence.range.lowerBound, rate.range.lowerBound - 12)..<rate.range.lowerBound)
+        return ["部分服务费", "部分服务的费用", "未提供部分", "未履行部分"].contains(where: before.contains)
+    }
 
     /// "供应量低于确认日计划量90%的", "超过合同工期10%的": a share that says when a penalty applies, not how large it is.
     private func isThreshold(_ rate: RateMention, in sentence: Sentence) -> Bool {
@@ -1457,14 +1466,16 @@ struct Analyzers {
     private func courtAtOtherSeat(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["人民法院", "法院"]), sentence.contains(["管辖", "诉讼", "起诉"]) else { return [] }
         if let named = courtNamedAtOtherSeat(sentence) { return [named] }
-        guard sentence.contains(["签订地", "履行地"]) else { return [] }
-        guard let designated = DesignatedPlace.first(in: sentence.searchable) ?? facts.designatedPlace,
-              let district = designated.district, isCounterpartysSeat(Array(district.unicodeScalars)) else { return [] }
-        let placeRange = designated.range
+        // The place of performance is where the work is really done, the forum the law itself offers (民事诉讼法第二十四
+        // 条); a signing place written down as the other side's city is a forum chosen for them.
+        guard sentence.contains(["签订地"]) else { return [] }
+        guard let signing = SigningPlace.first(in: sentence.searchable) ?? facts.signingPlace,
+              let district = signing.district, isCounterpartysSeat(Array(district.unicodeScalars)) else { return [] }
+        let placeRange = signing.range
         let quoted = placeRange.lowerBound >= sentence.range.upperBound && placeRange.lowerBound - sentence.range.upperBound < 40
             ? sentence.range.lowerBound..<placeRange.upperBound : sentence.range
         return [AnalyzerHit(range: quoted, party: nil,
-                            detail: "约定由合同\(designated.kind)法院管辖，而该地点\(designated.place)位于对方住所地")]
+                            detail: "约定由合同签订地法院管辖，而该地点\(signing.place)位于对方住所地")]
     }
 
     private static let courtSeatSuffixes = Set("市区县".unicodeScalars)
@@ -1472,7 +1483,8 @@ struct Analyzers {
     /// "提交景洪市人民法院诉讼解决", "上海市徐汇区人民法院" when the counterparty's header block names 景洪 (上海) and the
     /// reviewer's does not: the court named by its city, district or county is the other side's.
     private func courtNamedAtOtherSeat(_ sentence: Sentence) -> AnalyzerHit? {
-        for start in sentence.offsets(of: "人民法院") where !isCourtAtPropertysPlace(start, in: sentence) {
+        for start in sentence.offsets(of: "人民法院") where !isCourtAtPropertysPlace(start, in: sentence)
+            && !text.string(max(sentence.range.lowerBound, start - 16)..<start).contains("履行地") {
             let name = max(sentence.range.lowerBound, start - 10)..<start
             for suffix in name where Self.courtSeatSuffixes.contains(text.scalars[suffix]) {
                 for length in [3, 2] where suffix - length >= name.lowerBound {

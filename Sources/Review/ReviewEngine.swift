@@ -63,7 +63,7 @@ public struct ReviewEngine: Sendable {
             statedPrice: Self.contractPrice(whole, in: reviewText), term: Self.contractTerm(reviewText, clauses: clauses),
             signed: Self.signingDate(whole, in: reviewText), patent: LicensedPatent.stated(in: reviewText, whole: whole),
             keepsLatentDefects: Analyzers.keepsLatentDefects(whole, in: reviewText),
-            designatedPlace: reviewText.contains("签订地") || reviewText.contains("履行地") ? DesignatedPlace.first(in: whole) : nil,
+            signingPlace: reviewText.contains("签订地") ? SigningPlace.first(in: whole) : nil,
             hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"),
             monthlyWage: type == .employment ? Analyzers.statedMonthlyWage(in: reviewText, clauses: clauseRanges) : nil,
             areas: reviewText.contains("月租金") && reviewText.contains("面积") ? Analyzers.statedAreas(in: whole) : [],
