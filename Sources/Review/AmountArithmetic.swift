@@ -36,22 +36,29 @@ extension Analyzers {
     /// "月服务费合计人民币400,300.00元，全年服务费合计人民币4,083,600.00元": the yearly figure should be twelve times the
     /// monthly one nearest to it.
     private func monthlyAgainstYearly(_ sentence: Sentence) -> AnalyzerHit? {
-        guard sentence.contains(Self.monthlyLabels), sentence.contains(Self.yearlyLabels),
-              !sentence.contains(Self.yearlyExceptions) else { return nil }
+        guard sentence.contains(Self.monthlyLabels), sentence.contains(Self.yearlyLabels) else { return nil }
         let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
         var monthly: [MoneyMention] = [], yearly: [MoneyMention] = []
         for (index, amount) in amounts.enumerated() {
-            let from = max(sentence.range.lowerBound, amount.range.lowerBound - 10, index > 0 ? amounts[index - 1].range.upperBound : 0)
+            let from = max(sentence.range.lowerBound, amount.range.lowerBound - 24, index > 0 ? amounts[index - 1].range.upperBound : 0)
             let label = text.string(from..<amount.range.lowerBound)
             guard !Self.unitMarks.contains(where: label.contains) else { continue }
-            if Self.yearlyLabels.contains(where: label.contains) {
-                yearly.append(amount)
-            } else if Self.monthlyLabels.contains(where: label.contains) {
-                monthly.append(amount)
+            // The label word nearest the amount names it: "第一、二租赁年度月租金为……" is a month's rent.
+            func nearest(_ words: [String]) -> String.Index? {
+                words.compactMap { label.range(of: $0, options: .backwards)?.upperBound }.max()
+            }
+            switch (nearest(Self.yearlyLabels), nearest(Self.monthlyLabels)) {
+            case let (year?, month?): if year > month { yearly.append(amount) } else { monthly.append(amount) }
+            case (_?, nil): yearly.append(amount)
+            case (nil, _?): monthly.append(amount)
+            case (nil, nil): break
             }
         }
         for year in yearly {
             guard let month = monthly.min(by: { distance($0.range, year.range) < distance($1.range, year.range) }) else { continue }
+            // The exception must stand with the two figures, not in a later step-up ("……年租金206,000元。自第三年起递增5%").
+            let pair = max(sentence.range.lowerBound, min(month.range.lowerBound, year.range.lowerBound) - 12)..<max(month.range.upperBound, year.range.upperBound)
+            guard !Self.yearlyExceptions.contains(where: text.string(pair).contains) else { continue }
             let expected = month.cents * 12
             guard abs(year.cents - expected) > max(100, expected / 1000) else { continue }
             return AnalyzerHit(range: sentence.range, party: nil,
@@ -238,10 +245,10 @@ extension Analyzers {
     // MARK: - A rate per head times the heads
 
     /// "每人每月人民币35元", "每台86,500元": a price per unit.
-    private static let unitRate = CompiledRegex(fixed: "每(人|名|台|件|套|辆|间|只|户|床|座|席)")
+    private static let unitRate = CompiledRegex(fixed: "每(人|名|台|件|套|辆|间|只|户|床|座|席|栋|幢)")
     /// "按620人计", "共计20台", "伍台车辆": how many units the total is for.
     private static let unitCount = CompiledRegex(fixed:
-        "(?:按|共计?|合计)?\\s*([0-9][0-9,]{0,8}|[一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]{1,6})\\s*(?:个|名)?(人|台|件|套|辆|间|只|户|床|座|席)")
+        "(?:按|共计?|合计)?\\s*([0-9][0-9,]{0,8}|[一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾佰]{1,6})\\s*(?:个|名)?(人|台|件|套|辆|间|只|户|床|座|席|栋|幢)")
     /// "标准为每人每月人民币35元。按620人计，每月服务费合计人民币23,700元": the total should be the rate times the count.
     private func unitRateAgainstTotal(in sentences: [Sentence]) -> AnalyzerHit? {
         for (index, sentence) in sentences.enumerated() where sentence.contains(["每"]) {
@@ -269,20 +276,33 @@ extension Analyzers {
                       count >= 2 else { continue }
                 let countEnd = max(later.searchable.documentRange(countMatch.range).upperBound, rate.range.upperBound)
                 guard let total = Quantities.money(in: later.searchable).first(where: { amount in
-                    guard amount.form == .figures, amount.range.lowerBound > countEnd else { return false }
+                    guard amount.range.lowerBound > countEnd else { return false }
                     let label = text.string(max(countEnd, amount.range.lowerBound - 12)..<amount.range.lowerBound)
                     return Self.totalWords.contains(where: label.contains)
                 }) else { return nil }
-                // "全年服务费合计" of a monthly rate is a total over some other span.
+                // A monthly rate against a yearly or quarterly total ("每台每月650元……年度维保费合计") spans that many
+                // months; a total over an instalment (期) is left alone.
+                let rateLabel = text.string(max(sentence.range.lowerBound, rateStart - 8)..<rate.range.lowerBound)
                 let span = text.string(countEnd..<total.range.lowerBound)
-                guard !["年", "期", "季"].contains(where: span.contains) else { return nil }
-                let expected = rate.cents * count
+                guard !span.contains("期"), let months = Self.monthsCovered(rate: rateLabel, total: span) else { return nil }
+                let expected = rate.cents * count * months
                 guard abs(total.cents - expected) > 100 else { return nil }
+                let over = months == 1 ? "" : "×\(months)个月"
                 return AnalyzerHit(range: sentence.range.lowerBound..<later.range.upperBound, party: nil,
-                                   detail: "每\(unit)\(Self.yuan(rate.cents))按\(count)\(countUnit)计应为\(Self.yuan(expected))，合同写的合计却是\(Self.yuan(total.cents))")
+                                   detail: "每\(unit)\(Self.yuan(rate.cents))按\(count)\(countUnit)\(over)计应为\(Self.yuan(expected))，合同写的合计却是\(Self.yuan(total.cents))")
             }
         }
         return nil
+    }
+
+    /// How many of the rate's periods the total covers: 1 when both name the same period or neither names one, 12 or 3
+    /// for a monthly rate against a yearly or quarterly total; nil when the two cannot be compared.
+    private static func monthsCovered(rate: String, total: String) -> Int? {
+        let yearly = total.contains("年"), quarterly = total.contains("季")
+        guard yearly || quarterly else { return 1 }
+        if rate.contains(yearly ? "年" : "季") { return 1 }
+        guard rate.contains("月") else { return nil }
+        return yearly ? 12 : 3
     }
 
     // MARK: - Equal instalments
