@@ -388,24 +388,27 @@ extension Analyzers {
     }
 
     /// "租金单价为每平方米每月68元，月租金为人民币468,500.00元" with "计租面积为6,850平方米" elsewhere: the monthly rent
-    /// should be the unit rent times one of the areas the contract states.
+    /// (or the yearly rent, twelve months of it) should be the unit rent times one of the areas the contract states.
     private func rentAgainstArea(_ sentence: Sentence) -> AnalyzerHit? {
-        guard !facts.areas.isEmpty, sentence.contains(["月租金"]), sentence.contains(["平方米", "㎡", "m²"]),
+        guard !facts.areas.isEmpty, sentence.contains(["月租金", "年租金"]), sentence.contains(["平方米", "㎡", "m²"]),
               let unit = Self.rentPerArea.firstValue(in: sentence.searchable, { match in
                   (sentence.searchable.group(1, of: match) ?? sentence.searchable.group(2, of: match)).flatMap(Double.init)
               }), unit > 0
         else { return nil }
-        let rents = Quantities.money(in: sentence.searchable).filter { amount in
-            amount.form == .figures && text.string(max(sentence.range.lowerBound, amount.range.lowerBound - 8)..<amount.range.lowerBound).contains("月租金")
+        let rents = Quantities.money(in: sentence.searchable).compactMap { amount -> (rent: MoneyMention, months: Int)? in
+            guard amount.form == .figures else { return nil }
+            let label = text.string(max(sentence.range.lowerBound, amount.range.lowerBound - 8)..<amount.range.lowerBound)
+            return label.contains("月租金") ? (amount, 1) : label.contains("年租金") ? (amount, 12) : nil
         }
-        guard let rent = rents.first else { return nil }
-        let products = facts.areas.map { (area: $0, cents: Int(($0 * unit * 100).rounded())) }
+        guard let (rent, months) = rents.first else { return nil }
+        let products = facts.areas.map { (area: $0, cents: Int(($0 * unit * Double(months) * 100).rounded())) }
         guard !products.contains(where: { abs($0.cents - rent.cents) <= max(100, rent.cents / 500) }),
               let nearest = products.min(by: { abs($0.cents - rent.cents) < abs($1.cents - rent.cents) }),
               abs(Double(nearest.cents) / Double(rent.cents) - 1) <= 0.1
         else { return nil }
+        let (over, named) = months == 12 ? ("再乘以12个月", "年租金") : ("", "月租金")
         return AnalyzerHit(range: sentence.range, party: nil,
-                           detail: "单价每平方米每月\(Self.number(unit))元乘以面积\(Self.number(nearest.area))平方米为\(Self.yuan(nearest.cents))，合同写的月租金却是\(Self.yuan(rent.cents))")
+                           detail: "单价每平方米每月\(Self.number(unit))元乘以面积\(Self.number(nearest.area))平方米\(over)为\(Self.yuan(nearest.cents))，合同写的\(named)却是\(Self.yuan(rent.cents))")
     }
 
     // MARK: - Worked examples

@@ -780,7 +780,7 @@ struct Analyzers {
         // deduction ("研发费用加计扣除") or takes off what was paid ahead ("付至结算总价的95%（已付预付款相应扣除）").
         let deduction = sentence.contains(["扣减", "扣除"]) && !sentence.contains(Self.revenueSharing)
             && !sentence.contains(["加计扣除", "税前扣除", "已付", "预付款", "相应扣除"])
-        let penalty = sentence.contains(["违约金", "罚款", "罚金", "赔偿金"])
+        let penalty = sentence.contains(["违约金", "罚款", "罚金", "赔偿金", "取消费", "解约费", "违约费"])
         guard penalty || deduction, !isDaily(sentence), !sentence.contains(["定金"]) else { return [] }
         let party = firstParty(in: sentence)
         // A penalty reaching 30% is at the line; a deduction from the fee of the part done badly must pass it.
