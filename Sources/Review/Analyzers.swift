@@ -589,8 +589,8 @@ struct Analyzers {
         return (sum, rows, priced)
     }
 
-    /// Two scalars each.
-    private static let totalWords = ["合计", "总价", "总额", "总计"].map { Array($0.unicodeScalars) }
+    /// The words that name a total ("合同总价：……", "本影片总预算为……").
+    private static let totalWords = ["合计", "总价", "总额", "总计", "总预算"].map { Array($0.unicodeScalars) }
 
     /// An item's amount (nil when it cannot be told), and whether it is a unit price times a quantity.
     private enum ListedLine { case item(Int?, byQuantity: Bool), other }
@@ -1612,7 +1612,8 @@ struct Analyzers {
 
     // MARK: - Parties
 
-    private static let creditCodePattern = CompiledRegex(fixed: "统一社会信用代码[^：:\\n]{0,6}[：:]\\s*([0-9A-Za-z]{18})")
+    /// The code after its label, 16 to 19 characters: a 15-digit old registration number under the new label is left alone.
+    private static let creditCodePattern = CompiledRegex(fixed: "统一社会信用代码[^：:\\n]{0,6}[：:]\\s*([0-9A-Za-z]{16,19})(?![0-9A-Za-z])")
     private static let idPattern = CompiledRegex(fixed: "(?:身份证|公民身份号码)[^：:\\n]{0,6}[：:]\\s*([0-9]{17}[0-9Xx])")
 
     private func creditCodes(_ sentence: Sentence) -> [AnalyzerHit] {
@@ -1621,6 +1622,9 @@ struct Analyzers {
         return Self.creditCodePattern.matches(in: searchable).compactMap { match in
             guard let code = searchable.group(1, of: match)?.uppercased(), !RegistrationNumber.isValidCreditCode(code)
             else { return nil }
+            guard code.count == 18 else {
+                return AnalyzerHit(range: sentence.range, party: nil, detail: "统一社会信用代码\(code)共\(code.count)位，应为18位")
+            }
             let expected = RegistrationNumber.creditCodeCheckCharacter(code).map { "校验位应为\($0)" } ?? "含有非法字符"
             return AnalyzerHit(range: sentence.range, party: nil, detail: "统一社会信用代码\(code)未通过GB 32100校验（\(expected)）")
         }
