@@ -5,19 +5,23 @@ import Foundation
 /// example against the rate it illustrates, a product written out with × against the total after it, and a yearly
 /// schedule against the escalation it states. Each is a figure the other side can hold the reviewer to.
 extension Analyzers {
-    /// Hits in one clause: each sentence on its own for the monthly and yearly figures and the rent per area, the whole
-    /// clause for a rate and the example after it.
+    /// Hits in one clause: each sentence on its own for the figures it works out by itself, the whole clause for a rate
+    /// and the example after it, a schedule, or a list and its total.
     func amountArithmetic(in sentences: [Sentence]) -> [AnalyzerHit] {
+        let perSentence: [(Sentence) -> AnalyzerHit?] = [
+            monthlyAgainstYearly, monthlyAgainstTerm, rentAgainstArea, priceAgainstArea, instalmentsAgainstTotal,
+            sharesAgainstWhole, partsAgainstWhole, headcountAgainstWhole, productAgainstTotal, rateOnStatedBase, convertedRate,
+        ]
         for sentence in sentences {
-            if let hit = monthlyAgainstYearly(sentence) ?? monthlyAgainstTerm(sentence) ?? rentAgainstArea(sentence)
-                ?? instalmentsAgainstTotal(sentence) ?? sharesAgainstWhole(sentence) ?? partsAgainstWhole(sentence)
-                ?? headcountAgainstWhole(sentence) ?? productAgainstTotal(sentence) ?? rateOnStatedBase(sentence)
-                ?? convertedRate(sentence) {
-                return [hit]
+            for check in perSentence {
+                if let hit = check(sentence) { return [hit] }
             }
         }
-        return (unitRateAgainstTotal(in: sentences) ?? workedExample(in: sentences) ?? escalation(in: sentences)
-            ?? listedMeasures(in: sentences)).map { [$0] } ?? []
+        let perClause: [([Sentence]) -> AnalyzerHit?] = [unitRateAgainstTotal, workedExample, escalation, listedMeasures]
+        for check in perClause {
+            if let hit = check(sentences) { return [hit] }
+        }
+        return []
     }
 
     // MARK: - Twelve months
@@ -395,9 +399,12 @@ extension Analyzers {
                   (sentence.searchable.group(1, of: match) ?? sentence.searchable.group(2, of: match)).flatMap(Double.init)
               }), unit > 0
         else { return nil }
-        let rents = Quantities.money(in: sentence.searchable).compactMap { amount -> (rent: MoneyMention, months: Int)? in
-            guard amount.form == .figures else { return nil }
-            let label = text.string(max(sentence.range.lowerBound, amount.range.lowerBound - 8)..<amount.range.lowerBound)
+        // The label reaches back past an amount in words ("月租金为人民币伍万陆仟壹佰元整（¥56,100.00）") but not past the
+        // figure before it.
+        let figures = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
+        let rents = figures.enumerated().compactMap { index, amount -> (rent: MoneyMention, months: Int)? in
+            let from = max(sentence.range.lowerBound, amount.range.lowerBound - 24, index > 0 ? figures[index - 1].range.upperBound : 0)
+            let label = text.string(from..<amount.range.lowerBound)
             return label.contains("月租金") ? (amount, 1) : label.contains("年租金") ? (amount, 12) : nil
         }
         guard let (rent, months) = rents.first else { return nil }
@@ -409,6 +416,35 @@ extension Analyzers {
         let (over, named) = months == 12 ? ("再乘以12个月", "年租金") : ("", "月租金")
         return AnalyzerHit(range: sentence.range, party: nil,
                            detail: "单价每平方米每月\(Self.number(unit))元乘以面积\(Self.number(nearest.area))平方米\(over)为\(Self.yuan(nearest.cents))，合同写的\(named)却是\(Self.yuan(rent.cents))")
+    }
+
+    // MARK: - A price per square metre
+
+    /// "每平方米人民币180元", "180元/平方米": a one-off price per square metre, not a monthly rent.
+    private static let pricePerArea = CompiledRegex(fixed:
+        #"每平方米(?:建筑面积)?(?:单价)?(?:为|：|:)?(?:人民币)?\s*([0-9]+(?:\.[0-9]+)?)\s*元|([0-9]+(?:\.[0-9]+)?)\s*元\s*/\s*(?:平方米|㎡|m²)(?!\s*[/·.]\s*月)"#)
+
+    /// "设计费按建筑面积计取，单价为每平方米人民币180元，设计费总额为……（¥1,422,000.00）" with "总建筑面积约6,800平方米"
+    /// elsewhere: the total should be the unit price times one of the areas the contract states. A figure a fifth off
+    /// the nearest product is read as the same sum miscopied; further off, the price is for some other area.
+    private func priceAgainstArea(_ sentence: Sentence) -> AnalyzerHit? {
+        guard !facts.areas.isEmpty, !sentence.contains(["每月", "月租金", "年租金"]), sentence.contains(Self.totalWords),
+              let unit = Self.pricePerArea.firstValue(in: sentence.searchable, { match in
+                  (sentence.searchable.group(1, of: match) ?? sentence.searchable.group(2, of: match)).flatMap(Double.init)
+              }), unit > 0
+        else { return nil }
+        let figures = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
+        guard let total = figures.enumerated().first(where: { index, amount in
+            let from = max(sentence.range.lowerBound, amount.range.lowerBound - 24, index > 0 ? figures[index - 1].range.upperBound : 0)
+            return Self.totalWords.contains(where: text.string(from..<amount.range.lowerBound).contains)
+        })?.element else { return nil }
+        let products = facts.areas.map { (area: $0, cents: Int(($0 * unit * 100).rounded())) }
+        guard !products.contains(where: { abs($0.cents - total.cents) <= max(100, total.cents / 500) }),
+              let nearest = products.min(by: { abs($0.cents - total.cents) < abs($1.cents - total.cents) }),
+              abs(Double(nearest.cents) / Double(total.cents) - 1) <= 0.2
+        else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "单价每平方米\(Self.number(unit))元乘以面积\(Self.number(nearest.area))平方米为\(Self.yuan(nearest.cents))，合同写的总额却是\(Self.yuan(total.cents))")
     }
 
     // MARK: - Worked examples

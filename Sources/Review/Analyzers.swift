@@ -366,7 +366,12 @@ struct Analyzers {
                 }
             } else if rows >= 2, total == nil, line.contains(Self.totalRowWords) {
                 let amounts = Quantities.money(in: line.searchable)
-                if let amount = amounts.first(where: { $0.form == .figures }) ?? amounts.first { total = (amount.cents, line.range) }
+                if let amount = amounts.first(where: { $0.form == .figures }) ?? amounts.first {
+                    total = (amount.cents, line.range)
+                } else if totalRow, let value = Self.cellNumber(cells.last!) {
+                    // "合计｜—｜3,000吨｜—｜6,580,000": the total row of the table, in its amount column.
+                    total = (Int(NSDecimalNumber(decimal: value * 100).int64Value), line.range)
+                }
             }
         }
         guard let total, rows >= 2, total.cents != sum else { return [] }

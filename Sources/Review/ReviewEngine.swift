@@ -66,7 +66,7 @@ public struct ReviewEngine: Sendable {
             signingPlace: reviewText.contains("签订地") ? SigningPlace.first(in: whole) : nil,
             hasDeposit: reviewText.contains("定金"), hasPenalty: reviewText.contains("违约金"),
             monthlyWage: type == .employment ? Analyzers.statedMonthlyWage(in: reviewText, clauses: clauseRanges) : nil,
-            areas: (reviewText.contains("月租金") || reviewText.contains("年租金")) && reviewText.contains("面积") ? Analyzers.statedAreas(in: whole) : [],
+            areas: reviewText.contains("平方米") && reviewText.contains("面积") ? Analyzers.statedAreas(in: whole) : [],
             trainingCost: type == .employment ? Analyzers.statedTrainingCost(in: reviewText, clauses: clauseRanges) : nil,
             shareBases: Analyzers.agreedShareBases(in: reviewText, clauses: clauseRanges),
             statedBases: reviewText.contains("即") ? Analyzers.statedShareBases(in: whole, of: reviewText) : [:])
