@@ -11,6 +11,7 @@ extension Analyzers {
         let perSentence: [(Sentence) -> AnalyzerHit?] = [
             monthlyAgainstYearly, monthlyAgainstTerm, rentAgainstArea, priceAgainstArea, instalmentsAgainstTotal,
             sharesAgainstWhole, partsAgainstWhole, headcountAgainstWhole, productAgainstTotal, rateOnStatedBase, convertedRate,
+            quantityTimesPrice,
         ]
         for sentence in sentences {
             for check in perSentence {
@@ -160,6 +161,35 @@ extension Analyzers {
                                detail: "所列各项合计\(Self.number(sum))\(total.unit)，合同写的合计却是\(Self.number(total.value))\(total.unit)")
         }
         return nil
+    }
+
+    // MARK: - One item: quantity, unit price, amount
+
+    private static let itemUnits = "吨|台|套|件|个|辆|箱|千克|公斤|米|只|块|张|桶|瓶|袋|组|支|把|樘"
+    private static let itemQuantity = CompiledRegex(fixed:
+        "数量[^0-9，,。；]{0,6}([0-9][0-9,]*(?:\\.[0-9]+)?)\\s*(\(itemUnits))")
+    private static let itemPrice = CompiledRegex(fixed:
+        "单价[^0-9，,。；]{0,8}([0-9][0-9,]*(?:\\.[0-9]+)?)\\s*元\\s*/\\s*(\(itemUnits))")
+    private static let itemAmount = CompiledRegex(fixed:
+        "(?:金额|小计|合价|总价)[^0-9，,。；]{0,8}([0-9][0-9,]*(?:\\.[0-9]+)?)\\s*元")
+
+    /// "预计年度数量360吨，单价8,200.00元/吨，金额2,925,000.00元": an item's amount should be its quantity times its unit
+    /// price, in the same unit.
+    private func quantityTimesPrice(_ sentence: Sentence) -> AnalyzerHit? {
+        guard sentence.contains(["数量"]), sentence.contains(["单价"]) else { return nil }
+        let searchable = sentence.searchable
+        func number(_ regex: CompiledRegex, unit: Bool) -> (value: Double, unit: String?)? {
+            guard let match = regex.firstMatch(in: searchable),
+                  let value = searchable.group(1, of: match).flatMap({ Double($0.replacingOccurrences(of: ",", with: "")) })
+            else { return nil }
+            return (value, unit ? searchable.group(2, of: match) : nil)
+        }
+        guard let quantity = number(Self.itemQuantity, unit: true), let price = number(Self.itemPrice, unit: true),
+              quantity.unit == price.unit, let amount = number(Self.itemAmount, unit: false) else { return nil }
+        let expected = Int((quantity.value * price.value * 100).rounded()), written = Int((amount.value * 100).rounded())
+        guard abs(expected - written) > max(100, expected / 1000) else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "数量\(Self.number(quantity.value))\(quantity.unit ?? "")乘以单价\(Self.number(price.value))元为\(Self.yuan(expected))，合同写的金额却是\(Self.yuan(written))")
     }
 
     // MARK: - A product written out

@@ -542,7 +542,7 @@ struct Analyzers {
 
     private enum ScheduleHeading { case whole, payments }
 
-    /// "分三期支付：", "还款计划：", "服务分三个阶段进行：" (each phase priced), "按以下比例支付：" head the whole schedule; "付款安排："
+    /// "分三期支付：", "还款计划：", "服务分三个阶段进行：" (each phase priced), "按以下比例（节点）支付：" head the whole schedule; "付款安排："
     /// heads payments that may leave some sum to another clause. Nil for any other line, or a heading of the rest
     /// ("余款分两期支付：") or with an amount or share of its own.
     private func scheduleHeading(onLine index: Int) -> ScheduleHeading? {
@@ -554,7 +554,7 @@ struct Analyzers {
               !line.contains(["余", "剩", "尾", "部分", "%", "％"]), Quantities.money(in: line.searchable).isEmpty
         else { return nil }
         if line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "期拨付", "期缴纳", "还款计划", "付款计划", "个阶段",
-                         "以下比例", "下列比例"]) { return .whole }
+                         "以下比例", "下列比例", "以下节点", "下列节点"]) { return .whole }
         return line.contains(["付款安排", "付款方式", "支付方式", "支付安排", "付款进度"]) ? .payments : nil
     }
 
@@ -1547,7 +1547,7 @@ struct Analyzers {
         // Nor is an objection to a performance score ("对考核结果有异议的，可在三个工作日内申请复核"), nor a look at model,
         // count, appearance and labels that leaves quality to later ("三个工作日内……进行初步验收", "对品名、数量、外观……进行
         // 验收", "对数量、包装、标签、批号、有效期进行验收").
-        guard sentence.contains(["验收", "检验", "异议", "验货", "核对", "索赔"]),
+        guard sentence.contains(["验收", "检验", "异议", "验货", "核对", "索赔", "短少"]),
               !(sentence.contains(["订单"]) && !sentence.contains(["验收", "检验", "验货"])),
               !sentence.contains(["考核", "评分", "初步验收", "初验"]),
               !(sentence.contains(["外观", "包装", "标签", "批号", "有效期"]) && !sentence.contains(["质量", "性能", "功能", "品质", "全面"])),
