@@ -8,21 +8,22 @@ extension Analyzers {
     /// Hits in one clause: each sentence on its own for the figures it works out by itself, the whole clause for a rate
     /// and the example after it, a schedule, or a list and its total.
     func amountArithmetic(in sentences: [Sentence]) -> [AnalyzerHit] {
-        let perSentence: [(Sentence) -> AnalyzerHit?] = [
-            monthlyAgainstYearly, monthlyAgainstTerm, rentAgainstArea, priceAgainstArea, instalmentsAgainstTotal,
-            sharesAgainstWhole, partsAgainstWhole, headcountAgainstWhole, productAgainstTotal, rateOnStatedBase, convertedRate,
-            quantityTimesPrice,
-        ]
         for sentence in sentences {
-            for check in perSentence {
-                if let hit = check(sentence) { return [hit] }
-            }
+            if let hit = sentenceArithmetic(sentence) { return [hit] }
         }
-        let perClause: [([Sentence]) -> AnalyzerHit?] = [unitRateAgainstTotal, workedExample, escalation, listedMeasures]
-        for check in perClause {
-            if let hit = check(sentences) { return [hit] }
-        }
-        return []
+        if let hit = unitRateAgainstTotal(in: sentences) ?? workedExample(in: sentences) { return [hit] }
+        return (escalation(in: sentences) ?? listedMeasures(in: sentences)).map { [$0] } ?? []
+    }
+
+    /// The figures one sentence works out by itself. Called directly, not through a list of closures: this runs on every
+    /// sentence of every contract, and a closure would copy the analyzers each time.
+    private func sentenceArithmetic(_ sentence: Sentence) -> AnalyzerHit? {
+        // Every check compares figures: a sentence without a digit is passed over in one scan.
+        guard sentence.scalars.contains(where: { $0.isASCIIDigit }) else { return nil }
+        if let hit = monthlyAgainstYearly(sentence) ?? monthlyAgainstTerm(sentence) ?? rentAgainstArea(sentence) { return hit }
+        if let hit = priceAgainstArea(sentence) ?? instalmentsAgainstTotal(sentence) ?? sharesAgainstWhole(sentence) { return hit }
+        if let hit = partsAgainstWhole(sentence) ?? headcountAgainstWhole(sentence) ?? productAgainstTotal(sentence) { return hit }
+        return rateOnStatedBase(sentence) ?? convertedRate(sentence) ?? quantityTimesPrice(sentence)
     }
 
     // MARK: - Twelve months
@@ -121,7 +122,8 @@ extension Analyzers {
     // MARK: - Areas and weights listed item by item
 
     /// "面积128.6亩", "3,200平方米", "45.5吨": a measure with its unit.
-    private static let measure = CompiledRegex(fixed: "([0-9][0-9,]*(?:\\.[0-9]+)?)\\s*(亩|平方米|㎡|公顷|吨)")
+    private static let measureUnits = ["亩", "平方米", "㎡", "公顷", "吨"]
+    private static let measure = CompiledRegex(fixed: "([0-9][0-9,]*(?:\\.[0-9]+)?)\\s*(\(measureUnits.joined(separator: "|")))")
 
     private static func measures(in sentence: Sentence) -> [(value: Double, unit: String, end: Int)] {
         measure.matches(in: sentence.searchable).compactMap { match in
@@ -135,7 +137,7 @@ extension Analyzers {
     /// 326.5亩": the numbered lines directly above a total, one area (or weight) each, should make it up. The items may
     /// be clauses of their own, so the lines are read from the whole text.
     private func listedMeasures(in sentences: [Sentence]) -> AnalyzerHit? {
-        for sentence in sentences where sentence.contains(["合计", "共计", "总计"]) {
+        for sentence in sentences where sentence.contains(["合计", "共计", "总计"]) && sentence.contains(Self.measureUnits) {
             let stated = Self.measures(in: sentence)
             guard stated.count == 1, let total = stated.first,
                   let word = ["合计", "共计", "总计"].flatMap({ sentence.offsets(of: $0) }).min(), word < total.end,

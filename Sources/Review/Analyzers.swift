@@ -469,12 +469,21 @@ struct Analyzers {
     /// Stages priced one after another on one line that do not add up to the total the line states after them
     /// ("……，固定服务费总额为人民币伍拾捌万元整（¥580,000.00）"), or else to the contract price stated elsewhere.
     private func stagesOnOneLine(in range: Range<Int>) -> [AnalyzerHit] {
-        guard text.contains(Array("第".unicodeScalars), in: range) || text.contains(Array("阶段".unicodeScalars), in: range)
+        // Stages are compared with the contract price, or with a total the clause itself states; without either there
+        // is nothing to add them up against.
+        let priced = (facts.price ?? 0) > 0
+        guard priced || Self.totalWords.contains(where: { text.contains($0, in: range) }),
+              text.contains(Array("第".unicodeScalars), in: range) || text.contains(Array("阶段".unicodeScalars), in: range)
         else { return [] }
         for lineNumber in text.lines(range) {
             let lineRange = text.trimmed(text.lineRange(lineNumber - 1)).clamped(to: range)
             let line = Sentence(range: lineRange, scalars: text.scalars[lineRange])
-            guard !statesShare(line) else { continue }
+            // Two amounts at least, each after a stage label, and something to add them up against; checked on scalars
+            // before any regex runs.
+            // A line of stages named without 第 ("诊断阶段……试点阶段……") is read only when it states its own total.
+            let ownTotal = Self.totalWords.contains(where: { text.contains($0, in: lineRange) })
+            guard line.contains(["阶段", "期", "批", "部分"]), line.scalars.lazy.filter({ $0 == "元" }).count >= 2,
+                  (priced && line.contains(["第"])) || ownTotal, !statesShare(line) else { continue }
             let amounts = Quantities.money(in: line.searchable).filter { $0.form == .figures }
             let staged = amounts.prefix { amount in
                 let before = text.string(max(lineRange.lowerBound, amount.range.lowerBound - 12)..<amount.range.lowerBound)
@@ -790,13 +799,13 @@ struct Analyzers {
         let party = firstParty(in: sentence)
         // A penalty reaching 30% is at the line; a deduction from the fee of the part done badly must pass it.
         let limit = settings.penaltyRatioLimit
-        let excessive = { (rate: RateMention) in
-            // "按该部分服务费的30%" charges the fee of the part left undone, on top of refunding it: up to half of that
-            // part is the ordinary price of a no-show, not a penalty out of all proportion.
-            if self.isShareOfUndonePart(rate, in: sentence) { return rate.value > max(limit, 0.5) }
-            return penalty ? rate.value >= limit : rate.value > limit
-        }
-        if let rate = nonCapRates(sentence).first(where: { excessive($0) && !isThreshold($0, in: sentence) }) {
+        // "按该部分服务费的30%" charges the fee of the part left undone, on top of refunding it: up to half of that part is
+        // the ordinary price of a no-show, not a penalty out of all proportion.
+        if let rate = nonCapRates(sentence).first(where: { rate in
+            let excessive = isShareOfUndonePart(rate, in: sentence) ? rate.value > max(limit, 0.5)
+                : penalty ? rate.value >= limit : rate.value > limit
+            return excessive && !isThreshold(rate, in: sentence)
+        }) {
             let percent = Self.percent(rate.value)
             return [AnalyzerHit(range: sentence.range, party: self.party(obligedBy: rate.range.lowerBound, in: sentence),
                                 detail: "约定的违约金或扣款达到计算基数的\(percent)，已到30%的司法调整参照线")]
