@@ -62,7 +62,7 @@ struct ContractFacts: Sendable {
     var patent: LicensedPatent?
     /// Whether defects an inspection at delivery cannot reveal may be claimed from their discovery.
     var keepsLatentDefects: Bool
-    /// The place of signing or performance the contract states ("签订地点：深圳市南山区"), for courts chosen by it.
+    /// The place of signing the contract states ("签订地点：深圳市南山区"), for courts chosen by it.
     var signingPlace: SigningPlace?
     var hasDeposit: Bool
     var hasPenalty: Bool
@@ -478,9 +478,9 @@ struct Analyzers {
         for lineNumber in text.lines(range) {
             let lineRange = text.trimmed(text.lineRange(lineNumber - 1)).clamped(to: range)
             let line = Sentence(range: lineRange, scalars: text.scalars[lineRange])
-            // Two amounts at least, each after a stage label, and something to add them up against; checked on scalars
-            // before any regex runs.
-            // A line of stages named without 第 ("诊断阶段……试点阶段……") is read only when it states its own total.
+            // Two amounts at least, each after a stage label, and something to add them up against: the price for stages
+            // numbered with 第, the line's own total for stages named without it ("诊断阶段……试点阶段……"). Checked on
+            // scalars before any regex runs.
             let ownTotal = Self.totalWords.contains(where: { text.contains($0, in: lineRange) })
             guard line.contains(["阶段", "期", "批", "部分"]), line.scalars.lazy.filter({ $0 == "元" }).count >= 2,
                   (priced && line.contains(["第"])) || ownTotal, !statesShare(line) else { continue }
