@@ -1,9 +1,11 @@
 import Foundation
 
 /// Sums a contract works out in its own words and gets wrong: twelve months against the yearly figure beside them, a
-/// rent per square metre against the monthly rent and the leased area, equal instalments against their total, a worked
-/// example against the rate it illustrates, a product written out with × against the total after it, and a yearly
-/// schedule against the escalation it states. Each is a figure the other side can hold the reviewer to.
+/// rent or price per square metre against the leased area and the rent or total, equal instalments against their
+/// total, a rate per unit times the count, an item's quantity times its unit price, a worked example or a rate on a
+/// stated base against its result, a monthly rate restated yearly, a product written out with × against the total
+/// after it, numbered areas against their total, and a yearly schedule against the escalation it states. Each is a
+/// figure the other side can hold the reviewer to.
 extension Analyzers {
     /// Hits in one clause: each sentence on its own for the figures it works out by itself, the whole clause for a rate
     /// and the example after it, a schedule, or a list and its total.
