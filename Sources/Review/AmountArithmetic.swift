@@ -24,7 +24,8 @@ extension Analyzers {
         guard sentence.scalars.contains(where: { $0.isASCIIDigit }) else { return nil }
         if let hit = monthlyAgainstYearly(sentence) ?? monthlyAgainstTerm(sentence) ?? rentAgainstArea(sentence) { return hit }
         if let hit = priceAgainstArea(sentence) ?? instalmentsAgainstTotal(sentence) ?? sharesAgainstWhole(sentence) { return hit }
-        if let hit = partsAgainstWhole(sentence) ?? headcountAgainstWhole(sentence) ?? productAgainstTotal(sentence) { return hit }
+        if let hit = partsAgainstWhole(sentence) ?? wholeAgainstParts(sentence) ?? headcountAgainstWhole(sentence) { return hit }
+        if let hit = productAgainstTotal(sentence) { return hit }
         return rateOnStatedBase(sentence) ?? convertedRate(sentence) ?? quantityTimesPrice(sentence)
     }
 
@@ -82,23 +83,45 @@ extension Analyzers {
 
     private static let partsWords = ["构成", "组成", "包括"]
 
-    /// "月工资由以下部分构成：基本工资16,000元、岗位津贴5,500元、科室绩效基数6,000元，月工资合计28,500元": the parts
-    /// listed before the total should add up to it.
+    /// "月工资由以下部分构成：基本工资16,000元、岗位津贴5,500元、科室绩效基数6,000元，月工资合计28,500元" (or the parts
+    /// joined by ，): the parts listed before the total should add up to it.
     private func partsAgainstWhole(_ sentence: Sentence) -> AnalyzerHit? {
         // 总额 is left out: "月工资总额由以下部分构成" names the whole before its parts.
-        guard sentence.contains(Self.partsWords), sentence.contains(["、"]),
+        guard sentence.contains(Self.partsWords), sentence.contains(["、", "，"]),
               let totalAt = ["合计", "总计", "共计"].flatMap({ sentence.offsets(of: $0) }).min() else { return nil }
         let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
         let parts = amounts.filter { $0.range.upperBound <= totalAt }
         guard parts.count >= 2, let total = amounts.first(where: { $0.range.lowerBound > totalAt }) else { return nil }
-        // The parts are one list: nothing but 、 and their own labels between them.
+        // The parts are one list: a 、 or ， and their own labels between them.
         for (left, right) in zip(parts, parts.dropFirst()) {
-            guard text.string(left.range.upperBound..<right.range.lowerBound).contains("、") else { return nil }
+            let between = text.string(left.range.upperBound..<right.range.lowerBound)
+            guard between.contains("、") || between.contains("，") else { return nil }
         }
         let sum = parts.map(\.cents).reduce(0, +)
         guard abs(sum - total.cents) > 100 else { return nil }
         return AnalyzerHit(range: sentence.range, party: nil,
                            detail: "所列各项之和为\(Self.yuan(sum))，合同写的合计却是\(Self.yuan(total.cents))")
+    }
+
+    /// "新增管理客户资产不低于人民币3亿元，其中一季度不低于5,000万元、二季度不低于7,000万元、三季度……": the whole comes
+    /// first and its parts follow 其中, one list joined by 、; they should add up to it. A list that leaves a remainder
+    /// ("其余……", "余款……") is not the whole.
+    private func wholeAgainstParts(_ sentence: Sentence) -> AnalyzerHit? {
+        guard sentence.contains(["其中"]), sentence.contains(["、"]), let whereAt = sentence.offsets(of: "其中").first,
+              !sentence.contains(["其余", "剩余", "余款", "余额", "余下"]) else { return nil }
+        let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
+        guard let whole = amounts.last(where: { $0.range.upperBound <= whereAt }),
+              whereAt - whole.range.upperBound <= 2 else { return nil }
+        var parts: [MoneyMention] = []
+        for amount in amounts where amount.range.lowerBound > whereAt {
+            if let last = parts.last, !text.string(last.range.upperBound..<amount.range.lowerBound).contains("、") { break }
+            parts.append(amount)
+        }
+        guard parts.count >= 2 else { return nil }
+        let sum = parts.map(\.cents).reduce(0, +)
+        guard abs(sum - whole.cents) > 100 else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "其中所列各项之和为\(Self.yuan(sum))，与前面写的总数\(Self.yuan(whole.cents))不符")
     }
 
     /// "保安人员共计42名，其中：项目主管2名、白班岗18名、夜班岗14名、值机人员6名": the headcount by post should make the total.
@@ -345,15 +368,17 @@ extension Analyzers {
 
     // MARK: - Equal instalments
 
-    /// "共36期", "分24期": the number of equal instalments.
-    private static let instalmentCount = CompiledRegex(fixed: "(?:共|分|计)([0-9]{1,3}|[一二三四五六七八九十两]{1,3})期")
+    /// "共36期", "分24期", "36期合计": the number of equal instalments.
+    private static let instalmentCount = CompiledRegex(fixed:
+        "(?:共|分|计)([0-9]{1,3}|[一二三四五六七八九十两]{1,3})期|([0-9]{1,3}|[一二三四五六七八九十两]{1,3})期(?:合计|共计|总计)")
 
     /// "每期还款额为人民币5,905.83元……共36期，还款总额为人民币206,609.88元", "其余价款人民币840,000元分十二期支付……每期
     /// 支付人民币75,000元": the total should be the instalment times their number.
     private func instalmentsAgainstTotal(_ sentence: Sentence) -> AnalyzerHit? {
         guard sentence.contains(["每期"]),
               let countMatch = Self.instalmentCount.firstMatch(in: sentence.searchable),
-              let count = sentence.searchable.group(1, of: countMatch).flatMap({ Int($0) ?? ChineseNumerals.integer($0.unicodeScalars) }),
+              let count = (sentence.searchable.group(1, of: countMatch) ?? sentence.searchable.group(2, of: countMatch))
+                .flatMap({ Int($0) ?? ChineseNumerals.integer($0.unicodeScalars) }),
               count >= 2
         else { return nil }
         let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
@@ -425,13 +450,31 @@ extension Analyzers {
         .filter { $0 > 0 }
     }
 
+    /// "日租金单价为每平方米人民币1.10元", "0.8元/平方米/日": a daily rent per square metre, a month being 30 days or a
+    /// twelfth of 365.
+    private static let dailyRentPerArea = CompiledRegex(fixed:
+        #"(?:每平方米每日|每日每平方米|每平方米每天|日租金(?:单价)?(?:为|：|:)?每平方米)(?:建筑面积|使用面积|计租面积)?(?:租金)?(?:为|：|:)?(?:人民币)?\s*([0-9]+(?:\.[0-9]+)?)\s*元|([0-9]+(?:\.[0-9]+)?)\s*元\s*/\s*(?:平方米|㎡|m²)\s*[/·.]\s*(?:日|天)"#)
+
+    /// The monthly rents per square metre a sentence states: a monthly rate, or a daily one over a month of 30 or 365/12
+    /// days, with how the sentence put it.
+    private func monthlyRentPerArea(_ sentence: Sentence) -> (units: [Double], stated: String)? {
+        func value(of regex: CompiledRegex) -> Double? {
+            regex.firstValue(in: sentence.searchable) { match in
+                (sentence.searchable.group(1, of: match) ?? sentence.searchable.group(2, of: match)).flatMap(Double.init)
+            }.flatMap { $0 > 0 ? $0 : nil }
+        }
+        if let unit = value(of: Self.rentPerArea) { return ([unit], "单价每平方米每月\(Self.number(unit))元") }
+        if let daily = value(of: Self.dailyRentPerArea) {
+            return ([daily * 30, daily * 365 / 12], "日租金每平方米\(Self.number(daily))元按每月30日")
+        }
+        return nil
+    }
+
     /// "租金单价为每平方米每月68元，月租金为人民币468,500.00元" with "计租面积为6,850平方米" elsewhere: the monthly rent
     /// (or the yearly rent, twelve months of it) should be the unit rent times one of the areas the contract states.
     private func rentAgainstArea(_ sentence: Sentence) -> AnalyzerHit? {
         guard !facts.areas.isEmpty, sentence.contains(["月租金", "年租金"]), sentence.contains(["平方米", "㎡", "m²"]),
-              let unit = Self.rentPerArea.firstValue(in: sentence.searchable, { match in
-                  (sentence.searchable.group(1, of: match) ?? sentence.searchable.group(2, of: match)).flatMap(Double.init)
-              }), unit > 0
+              let (units, stated) = monthlyRentPerArea(sentence)
         else { return nil }
         // The label reaches back past an amount in words ("月租金为人民币伍万陆仟壹佰元整（¥56,100.00）") but not past the
         // figure before it.
@@ -442,14 +485,16 @@ extension Analyzers {
             return label.contains("月租金") ? (amount, 1) : label.contains("年租金") ? (amount, 12) : nil
         }
         guard let (rent, months) = rents.first else { return nil }
-        let products = facts.areas.map { (area: $0, cents: Int(($0 * unit * Double(months) * 100).rounded())) }
+        let products = facts.areas.flatMap { area in
+            units.map { (area: area, cents: Int((area * $0 * Double(months) * 100).rounded())) }
+        }
         guard !products.contains(where: { abs($0.cents - rent.cents) <= max(100, rent.cents / 500) }),
               let nearest = products.min(by: { abs($0.cents - rent.cents) < abs($1.cents - rent.cents) }),
               abs(Double(nearest.cents) / Double(rent.cents) - 1) <= 0.1
         else { return nil }
         let (over, named) = months == 12 ? ("再乘以12个月", "年租金") : ("", "月租金")
         return AnalyzerHit(range: sentence.range, party: nil,
-                           detail: "单价每平方米每月\(Self.number(unit))元乘以面积\(Self.number(nearest.area))平方米\(over)为\(Self.yuan(nearest.cents))，合同写的\(named)却是\(Self.yuan(rent.cents))")
+                           detail: "\(stated)乘以面积\(Self.number(nearest.area))平方米\(over)为\(Self.yuan(nearest.cents))，合同写的\(named)却是\(Self.yuan(rent.cents))")
     }
 
     // MARK: - A price per square metre

@@ -72,6 +72,8 @@ struct ContractFacts: Sendable {
     var areas: [Double]
     /// The training cost an employment contract totals up outside the penalty clause ("培训费用合计约186,000元"), in cents.
     var trainingCost: Int?
+    /// The service period an employment contract binds the employee to after training ("服务期为……十年"), in years.
+    var serviceYears: Double?
     /// The base that most written shares of one name agree on, by name ("务费" → 1,800,000 yuan, in cents).
     var shareBases: [String: Double]
     /// The sums stated once by name, keyed the same way ("门费" → 8,000,000 yuan, in cents).
@@ -261,6 +263,14 @@ struct Analyzers {
             designation.lowerBound - verb.count >= sentence.range.lowerBound
                 && text.scalars[(designation.lowerBound - verb.count)..<designation.lowerBound].elementsEqual(verb)
         }
+    }
+
+    /// The first designation of the sentence that is not an object ("向乙方支付" names the payee), nil if there is none.
+    func firstActingParty(in sentence: Sentence) -> String? {
+        let searchable = sentence.searchable
+        return partyWord.matches(in: searchable)
+            .first { !isObject(at: searchable.documentRange($0.range), in: sentence) }
+            .flatMap { searchable.group(0, of: $0) }
     }
 
     /// The party acting at `offset`: the last designation before it that is not an object ("乙方送至甲方食堂，由甲方当场
@@ -609,7 +619,8 @@ struct Analyzers {
     /// An item's amount (nil when it cannot be told), and whether it is a unit price times a quantity.
     private enum ListedLine { case item(Int?, byQuantity: Bool), other }
 
-    /// A numbered line with an amount is an item: its amount is the one named 小计/合计/金额, else a unit price times the
+    /// A numbered line with an amount is an item: its amount is the one named 小计/合计/金额 (a year's rent beside the
+    /// month's), else a unit price times the
     /// quantity stated on it or on a numbered line next to it ("1.2 数量：10台"), else its only amount; nil when none of
     /// these tells it (rates per unit, shares, several prices).
     private func listedItem(onLine index: Int) -> ListedLine {
@@ -621,7 +632,7 @@ struct Analyzers {
         guard !amounts.isEmpty else { return .other }
         if let named = amounts.last(where: { amount in
             let before = text.string(max(range.lowerBound, amount.range.lowerBound - 6)..<amount.range.lowerBound)
-            return ["小计", "合计", "金额", "合价", "总价", "价款"].contains(where: before.contains)
+            return ["小计", "合计", "金额", "合价", "总价", "价款", "年租金"].contains(where: before.contains)
         }) {
             return .item(named.cents, byQuantity: false)
         }
@@ -667,7 +678,7 @@ struct Analyzers {
     }
 
     /// "（1）", "(1)", "1.", "1、", "①", and the sub-clause numbers "1.3", "2.1.4".
-    static let itemNumber = CompiledRegex(fixed: "^(第[0-9一二三四五六七八九十]+(?:期|阶段)|（[0-9一二三四五六七八九十]+）|\\([0-9]+\\)|[0-9]+[.、．](?![0-9])|[0-9]+(?:\\.[0-9]+)+(?![0-9.])|[①-⑳])")
+    static let itemNumber = CompiledRegex(fixed: "^(第[0-9一二三四五六七八九十]+(?:期|阶段|年度|年)|（[0-9一二三四五六七八九十]+）|\\([0-9]+\\)|[0-9]+[.、．](?![0-9])|[0-9]+(?:\\.[0-9]+)+(?![0-9.])|[①-⑳])")
     private static let itemQuantity = CompiledRegex(fixed: "([0-9]+)\\s*(台|套|件|个|批|项|辆|吨|箱|组|只|把|张|樘|部|间)")
 
     private static let cellGap: [Unicode.Scalar] = [" ", " "]
@@ -692,6 +703,8 @@ struct Analyzers {
     /// employer paid. The cost and the penalty are usually stated in different sentences of one clause; an amount counts
     /// as the penalty when 违约金 is the nearer of the two words before it, as the cost when its sentence is about 培训.
     /// A clause that states no cost is compared with the total the contract gives elsewhere (`facts.trainingCost`).
+    /// A penalty per year left ("违约金按每未履行满一年人民币二十万元计算") may not exceed the cost shared over the years of
+    /// the service period.
     private func trainingPenalty(in sentences: [Sentence]) -> [AnalyzerHit] {
         guard sentences.contains(where: { $0.contains(["服务期"]) }) else { return [] }
         var cost: Int?
@@ -707,9 +720,31 @@ struct Analyzers {
                 }
             }
         }
-        guard let cost = cost ?? facts.trainingCost, let penalty, penalty.cents > cost else { return [] }
+        guard let cost = cost ?? facts.trainingCost, let penalty else { return [] }
+        if penalty.cents > cost {
+            return [AnalyzerHit(range: penalty.sentence.range, party: nil,
+                                detail: "服务期违约金\(Self.yuan(penalty.cents))超过用人单位提供的培训费用\(Self.yuan(cost))")]
+        }
+        guard let years = facts.serviceYears, years >= 1, Self.perYearLeft.firstMatch(in: penalty.sentence.searchable) != nil
+        else { return [] }
+        let share = Int((Double(cost) / years).rounded())
+        guard penalty.cents > share + 100 else { return [] }
         return [AnalyzerHit(range: penalty.sentence.range, party: nil,
-                            detail: "服务期违约金\(Self.yuan(penalty.cents))超过用人单位提供的培训费用\(Self.yuan(cost))")]
+                            detail: "每未履行一年的违约金\(Self.yuan(penalty.cents))，超过培训费用\(Self.yuan(cost))按\(Self.number(years))年服务期分摊的每年\(Self.yuan(share))")]
+    }
+
+    /// "每未履行满一年", "每剩余一年", "按未履行年限每年": a penalty charged per year of the service period left.
+    private static let perYearLeft = CompiledRegex(fixed: "每(?:未履行|未满|不满|剩余|尚余|提前)[^，,。；]{0,4}(?:一|1)?年|未履行[^，,。；]{0,4}每年")
+
+    /// "乙方的服务期为自取得A320型别等级之日起十年": the years of the service period, from the first sentence that sets it.
+    static func statedServiceYears(in text: ReviewText, clauses: [Range<Int>]) -> Double? {
+        clauses.filter { text.scalars[$0].containsScalars(of: "服务期") }
+            .lazy.flatMap { sentences(of: text, in: $0) }
+            .filter { $0.contains(["服务期为", "服务期限为", "服务期："]) && !$0.contains(["违约金"]) }
+            .compactMap { sentence in
+                Quantities.periods(in: sentence.searchable).first { $0.unit == .year || $0.unit == .month }.map { $0.days / 365 }
+            }
+            .first
     }
 
     private static func lastOffset(of word: String, in scalars: ArraySlice<Unicode.Scalar>) -> Int? {
@@ -796,7 +831,9 @@ struct Analyzers {
             && !sentence.contains(["加计扣除", "税前扣除", "已付", "预付款", "相应扣除"])
         let penalty = sentence.contains(["违约金", "罚款", "罚金", "赔偿金", "取消费", "解约费", "违约费"])
         guard penalty || deduction, !isDaily(sentence), !sentence.contains(["定金"]) else { return [] }
-        let party = firstParty(in: sentence)
+        // "每违反一人，应向乙方支付违约金人民币80万元": the payee is no payer; with no one else named, the sentence speaks of
+        // the party the clause named before it.
+        let party = firstActingParty(in: sentence)
         // A penalty reaching 30% is at the line; a deduction from the fee of the part done badly must pass it.
         let limit = settings.penaltyRatioLimit
         // "按该部分服务费的30%" charges the fee of the part left undone, on top of refunding it: up to half of that part is
@@ -1148,7 +1185,9 @@ struct Analyzers {
         }
         guard !payments.isEmpty else { return [] }
         let onSigning = sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"])
+        // "乙方收到该笔款项后安排发货": the goods leave only once this payment is in.
         let beforeDelivery = Self.beforeDelivery.first { sentence.contains([$0]) }
+            ?? (sentence.contains(["收到"]) && sentence.contains(Self.shippedOnPayment) ? "发货前" : nil)
         // "自签字盖章后生效，至……付清全部设计费后终止" is the contract's term, not a payment.
         // "逾期……经催告后仍未支付的，乙方有权暂停接受新订单，直至甲方付清" is a remedy for late payment.
         guard onSigning || beforeDelivery != nil, !sentence.contains(Self.afterPerformance), !Self.mentionsArrival(sentence),
@@ -1170,6 +1209,8 @@ struct Analyzers {
     /// "发货前付清至95%": paid before the goods leave, as good as on signing.
     /// Before the goods leave or the work on site begins ("乙方进场前三日内支付服务费的70%").
     private static let beforeDelivery = ["发货前", "交货前", "发运前", "出厂前", "装运前", "提货前", "交付前", "进场前", "开工前", "施工前"]
+
+    private static let shippedOnPayment = ["后发货", "后安排发货", "后方可发货", "后再发货", "后交货", "后安排交货", "后发运"]
 
     /// "到货后付款" ties payment to arrival; "收到货款后发货" does not (到货 there is part of 收到 + 货款).
     private static func mentionsArrival(_ sentence: Sentence) -> Bool {
@@ -1208,11 +1249,11 @@ struct Analyzers {
     /// Words after which an amount is the wage once probation ends, not the probation wage.
     private static let regularWageMarks = ["转正", "试用期满", "试用期结束", "期满后"]
 
-    /// "转正后月工资的", "试用期满工资标准的": a wage named as what a following share is taken of.
+    /// "转正后月工资的", "试用期满工资标准的", "转正后标准的": a wage named as what a following share is taken of.
     private static func namesShareBase(_ scalars: ArraySlice<Unicode.Scalar>) -> Bool {
         let text = String(String.UnicodeScalarView(scalars))
         return text.count <= 12 && !text.contains("，") && text.hasSuffix("的")
-            && ["工资", "薪资", "薪酬", "工资标准", "月薪", "基本工资"].contains { text.dropLast().hasSuffix($0) }
+            && ["工资", "薪资", "薪酬", "标准", "月薪"].contains { text.dropLast().hasSuffix($0) }
     }
 
     /// The monthly wage a contract states in a sentence of its own outside probation ("转正后的月工资……合计人民币6,000元"),
@@ -1305,6 +1346,7 @@ struct Analyzers {
     /// An end before its start in one sentence ("自2025年9月1日起至2025年6月30日止"), or against the contract term
     /// stated in another clause: a deadline after the term ends, or an end date before the term starts.
     private func dateOrder(_ sentence: Sentence) -> [AnalyzerHit] {
+        if let hit = nonexistentDate(sentence) { return [hit] }
         let againstTerm = (facts.term != nil || facts.signed != nil) && sentence.contains(Self.performanceWords + Self.endWords)
         guard sentence.contains(["年"]), againstTerm || sentence.contains(["至", "到", "—", "-", "~"]) else { return [] }
         let dates = Quantities.dates(in: sentence.searchable)
@@ -1695,6 +1737,24 @@ struct Analyzers {
         }
         guard let from = date(start), let to = date(end) else { return 0 }
         return (calendar.dateComponents([.day], from: from, to: to).day ?? 0) + 1
+    }
+
+    /// "本协议自2025年11月31日起生效": a day the month does not have. Only the last days of a month can be wrong, so a
+    /// sentence without one is passed over before any regex runs.
+    private func nonexistentDate(_ sentence: Sentence) -> AnalyzerHit? {
+        guard sentence.contains(["29日", "30日", "31日", "二十九日", "三十日", "三十一日"]),
+              let date = Quantities.dates(in: sentence.searchable).first(where: { $0.day > Self.daysIn(month: $0.month, of: $0.year) })
+        else { return nil }
+        return AnalyzerHit(range: sentence.range, party: nil,
+                           detail: "合同写的\(Self.day(date))并不存在（该月只有\(Self.daysIn(month: date.month, of: date.year))日）")
+    }
+
+    static func daysIn(month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     static func day(_ date: DateMention) -> String { "\(date.year)年\(date.month)月\(date.day)日" }

@@ -60,7 +60,7 @@ public struct ReviewEngine: Sendable {
         let clauseRanges = clauses.map(\.range)
         let facts = ContractFacts(
             blocks: blocks, signatures: PartyExtractor.signatures(in: reviewText),
-            statedPrice: Self.contractPrice(whole, in: reviewText), term: Self.contractTerm(reviewText, clauses: clauses),
+            statedPrice: Self.contractPrice(whole, in: reviewText, type: type), term: Self.contractTerm(reviewText, clauses: clauses),
             signed: Self.signingDate(whole, in: reviewText), patent: LicensedPatent.stated(in: reviewText, whole: whole),
             keepsLatentDefects: Analyzers.keepsLatentDefects(whole, in: reviewText),
             signingPlace: reviewText.contains("签订地") ? SigningPlace.first(in: whole) : nil,
@@ -68,6 +68,7 @@ public struct ReviewEngine: Sendable {
             monthlyWage: type == .employment ? Analyzers.statedMonthlyWage(in: reviewText, clauses: clauseRanges) : nil,
             areas: reviewText.contains("平方米") && reviewText.contains("面积") ? Analyzers.statedAreas(in: whole) : [],
             trainingCost: type == .employment ? Analyzers.statedTrainingCost(in: reviewText, clauses: clauseRanges) : nil,
+            serviceYears: type == .employment ? Analyzers.statedServiceYears(in: reviewText, clauses: clauseRanges) : nil,
             shareBases: Analyzers.agreedShareBases(in: reviewText, clauses: clauseRanges),
             statedBases: reviewText.contains("即") ? Analyzers.statedShareBases(in: whole, of: reviewText) : [:])
         await progress(ReviewProgress(stage: .entities, fraction: 1))
@@ -120,10 +121,20 @@ public struct ReviewEngine: Sendable {
 
     private static let priceWords = CompiledRegex(fixed:
         "(?:合同总价款|合同总价|总价款|合同总金额|合同总额|\\p{Han}{0,3}费(?:用)?总额|合同金额|合同价款|年度\\p{Han}{1,4}?费|加盟费|借款金额|总价)")
+    /// "基础服务费：每家项目医院人民币560,000元，三家合计人民币1,680,000元": a fee added up, for a contract that names no
+    /// total price.
+    private static let feeTotalWords = CompiledRegex(fixed:
+        "\\p{Han}{0,4}(?:费|价款|货款)[^。；\\n]{0,30}?(?:合计|总计|共计)")
 
-    /// The first amount stated next to a word for the total price, with the words that state it.
-    static func contractPrice(_ whole: SearchableText, in text: ReviewText) -> StatedPrice? {
-        priceWords.firstValue(in: whole) { match in
+    /// The first amount stated next to a word for the total price, else after a fee added up, with the words that state
+    /// it. An employment contract has no price: the fees it adds up are training costs.
+    static func contractPrice(_ whole: SearchableText, in text: ReviewText, type: ContractType) -> StatedPrice? {
+        statedPrice(after: priceWords, in: whole, text: text)
+            ?? (type == .employment ? nil : statedPrice(after: feeTotalWords, in: whole, text: text))
+    }
+
+    private static func statedPrice(after words: CompiledRegex, in whole: SearchableText, text: ReviewText) -> StatedPrice? {
+        words.firstValue(in: whole) { match in
             let word = whole.documentRange(match.range)
             let window = whole.nsString.substring(with: NSRange(location: match.range.upperBound,
                                                                length: min(40, whole.nsString.length - match.range.upperBound)))
