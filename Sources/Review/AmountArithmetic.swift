@@ -1,11 +1,12 @@
 import Foundation
 
 /// Sums a contract works out in its own words and gets wrong: twelve months against the yearly figure beside them, a
-/// rent or price per square metre against the leased area and the rent or total, equal instalments against their
-/// total, a rate per unit times the count, an item's quantity times its unit price, a worked example or a rate on a
-/// stated base against its result, a monthly rate restated yearly, a product written out with × against the total
-/// after it, numbered areas against their total, and a yearly schedule against the escalation it states. Each is a
-/// figure the other side can hold the reviewer to.
+/// rent or price per square metre (monthly or daily) against the leased area and the rent or total, equal instalments
+/// against their total, parts against their whole (before or after it), a rate per unit times the count, an item's
+/// quantity times its unit price, a worked example or a rate on a stated base against its result, a monthly rate
+/// restated yearly, a product written out with × against the total after it, worked items against their total,
+/// numbered areas against their total, and a yearly schedule against the escalation it states. Each is a figure the
+/// other side can hold the reviewer to.
 extension Analyzers {
     /// Hits in one clause: each sentence on its own for the figures it works out by itself, the whole clause for a rate
     /// and the example after it, a schedule, or a list and its total.
@@ -13,7 +14,9 @@ extension Analyzers {
         for sentence in sentences {
             if let hit = sentenceArithmetic(sentence) { return [hit] }
         }
-        if let hit = unitRateAgainstTotal(in: sentences) ?? workedExample(in: sentences) { return [hit] }
+        if let hit = unitRateAgainstTotal(in: sentences) ?? workedExample(in: sentences) ?? resultsAgainstTotal(in: sentences) {
+            return [hit]
+        }
         return (escalation(in: sentences) ?? listedMeasures(in: sentences)).map { [$0] } ?? []
     }
 
@@ -242,6 +245,30 @@ extension Analyzers {
         guard abs(total.cents - expected) > max(100, expected / 200) else { return nil }
         return AnalyzerHit(range: sentence.range, party: nil,
                            detail: "按\(factors.map(Self.number).joined(separator: "×"))计算应为\(Self.yuan(expected))，合同写的合计却是\(Self.yuan(total.cents))")
+    }
+
+    /// "低温库2,400平方米×98元/平方米/月=235,200元；冷藏库800平方米×72元/平方米/月=57,600元；月租金合计人民币302,800元":
+    /// the results of the worked items just before a total should add up to it.
+    private func resultsAgainstTotal(in sentences: [Sentence]) -> AnalyzerHit? {
+        guard sentences.count >= 3, sentences.contains(where: { $0.contains(["=", "＝"]) }),
+              let totalIndex = sentences.firstIndex(where: { $0.contains(Self.totalWords) }), totalIndex >= 2 else { return nil }
+        func result(of sentence: Sentence) -> MoneyMention? {
+            guard let equals = (sentence.offsets(of: "=") + sentence.offsets(of: "＝")).max() else { return nil }
+            return Quantities.money(in: sentence.searchable).first { $0.form == .figures && $0.range.lowerBound > equals }
+        }
+        var results: [MoneyMention] = []
+        for sentence in sentences[..<totalIndex].reversed() {
+            guard let result = result(of: sentence) else { break }
+            results.append(result)
+        }
+        let totalSentence = sentences[totalIndex]
+        guard results.count >= 2, let totalAt = Self.totalWords.flatMap({ totalSentence.offsets(of: $0) }).min(),
+              let total = Quantities.money(in: totalSentence.searchable).first(where: { $0.form == .figures && $0.range.lowerBound > totalAt })
+        else { return nil }
+        let sum = results.map(\.cents).reduce(0, +)
+        guard abs(sum - total.cents) > 100 else { return nil }
+        return AnalyzerHit(range: sentences[totalIndex - results.count].range.lowerBound..<totalSentence.range.upperBound, party: nil,
+                           detail: "各项计算结果之和为\(Self.yuan(sum))，合同写的合计却是\(Self.yuan(total.cents))")
     }
 
     // MARK: - A rate restated for another period

@@ -1175,7 +1175,7 @@ struct Analyzers {
     private static let wholePrice = CompiledRegex(fixed: "全部\\p{Han}{0,3}(?:款|费|价|租金|报酬)")
 
     /// Words that tie a payment to performance ("到货后", "验收合格后"): such a payment is no prepayment.
-    private static let afterPerformance = ["验收", "交付后", "交货后", "发货后", "收到货物", "安装完", "上线", "保函", "担保",
+    private static let afterPerformance = ["验收", "终验", "初验", "交付后", "交货后", "发货后", "收到货物", "安装完", "上线", "保函", "担保",
                                             "完成后", "结束", "结业", "竣工", "完工"]
 
     private func prepayment(_ sentence: Sentence) -> [AnalyzerHit] {
@@ -1437,9 +1437,9 @@ struct Analyzers {
     private static let spanWords = ["工期", "为期", "共计", "合计", "总计", "历时"]
 
     /// "计划开工日期：2025年3月1日；计划竣工日期：2025年6月30日；总工期90日历天": a start date, an end date and the
-    /// length between them, each in its own sentence of one clause, that disagree (121 days against 90).
+    /// length between them, in one sentence or each in its own of one clause, that disagree (121 days against 90).
     private func scheduleSpan(in sentences: [Sentence]) -> [AnalyzerHit] {
-        guard sentences.count > 1, sentences.contains(where: { $0.contains(Self.spanWords) }) else { return [] }
+        guard sentences.contains(where: { $0.contains(Self.spanWords) }) else { return [] }
         // "开工日期：2025年3月1日", "应于2025年3月1日进场施工": the word is just before the date or just after it.
         func labelled(_ date: DateMention, in sentence: Sentence, by words: [String]) -> Bool {
             let before = text.string(max(sentence.range.lowerBound, date.range.lowerBound - 8)..<date.range.lowerBound)
