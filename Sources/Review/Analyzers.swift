@@ -519,7 +519,7 @@ struct Analyzers {
     }
 
     private func instalmentsTotal(in range: Range<Int>) -> [AnalyzerHit] {
-        guard let price = facts.price, price > 0, let clauseLine = text.lines(range).first.map({ $0 - 1 }) else { return [] }
+        guard let clauseLine = text.lines(range).first.map({ $0 - 1 }) else { return [] }
         // The heading is the line above the clause, or the clause's own first line when the instalments are its body
         // ("2.1 买受人按以下三期支付价款：" over "第一期：……"); a clause that is only the heading is left to its items.
         let ownHeading = text.lines(range).count > 1 && scheduleHeading(onLine: clauseLine) != nil
@@ -530,8 +530,8 @@ struct Analyzers {
         // then; one over the price always does.
         let keptBack = Self.amountsKeptBack.contains(where: text.contains)
         let items = heading + 1
-        if let (sum, rows, _) = listedItems(on: items..<text.lineCount, alikeOnly: true) {
-            guard rows >= 2, sum != price, kind == .whole || !keptBack || sum > price,
+        if let (sum, rows, _) = listedItems(on: items..<text.lineCount, alikeOnly: true), rows >= 2 {
+            guard let price = facts.price, price > 0, sum != price, kind == .whole || !keptBack || sum > price,
                   abs(Double(sum) / Double(price) - 1) <= 0.5 else { return [] }
             return [AnalyzerHit(range: range, party: nil,
                                 detail: "各期金额之和为\(Self.yuan(sum))，而合同约定的总额为\(Self.yuan(price))\(priceStatement(outside: range))，相差\(Self.yuan(abs(sum - price)))")]
@@ -540,9 +540,16 @@ struct Analyzers {
         guard let shares = scheduledShares(from: items), shares.rows >= 2, shares.total >= 0.5,
               abs(shares.total - 1) > 0.001, !keptBack || shares.total > 1
         else { return [] }
-        let gap = Int((Double(price) * abs(1 - shares.total)).rounded())
-        let agreed = "合同价款\(Self.yuan(price))\(priceStatement(outside: range))"
-        let outcome = shares.total < 1 ? "\(agreed)中\(Self.yuan(gap))没有约定何时支付" : "超出\(agreed)\(Self.yuan(gap))"
+        // Without a stated price the shares still have to make up the whole of it.
+        let outcome: String
+        if let price = facts.price, price > 0 {
+            let gap = Int((Double(price) * abs(1 - shares.total)).rounded())
+            let agreed = "合同价款\(Self.yuan(price))\(priceStatement(outside: range))"
+            outcome = shares.total < 1 ? "\(agreed)中\(Self.yuan(gap))没有约定何时支付" : "超出\(agreed)\(Self.yuan(gap))"
+        } else {
+            let gap = Self.percent(abs(1 - shares.total))
+            outcome = shares.total < 1 ? "价款中有\(gap)没有约定何时支付" : "比全部价款多出\(gap)"
+        }
         return [AnalyzerHit(range: range, party: nil, detail: "各期付款比例之和为\(Self.percent(shares.total))，\(outcome)")]
     }
 
@@ -574,7 +581,7 @@ struct Analyzers {
         else { return nil }
         if line.contains(["期归还", "期偿还", "期支付", "期还款", "期付款", "期付清", "期拨付", "期缴纳", "还款计划", "付款计划", "个阶段",
                          "以下比例", "下列比例", "以下节点", "下列节点"]) { return .whole }
-        return line.contains(["付款安排", "付款方式", "支付方式", "支付安排", "付款进度"]) ? .payments : nil
+        return line.contains(["付款安排", "付款方式", "支付方式", "支付安排", "付款进度", "以下方式支付", "如下方式支付"]) ? .payments : nil
     }
 
     /// The shares of the lines from `start` numbered alike ("（1）", "（2）"; the next "6.3" ends them), one each: nil
@@ -614,7 +621,7 @@ struct Analyzers {
     }
 
     /// The words that name a total ("合同总价：……", "本影片总预算为……").
-    private static let totalWords = ["合计", "总价", "总额", "总计", "总预算"].map { Array($0.unicodeScalars) }
+    private static let totalWords = ["合计", "总价", "总额", "总计", "总预算", "总金额"].map { Array($0.unicodeScalars) }
 
     /// An item's amount (nil when it cannot be told), and whether it is a unit price times a quantity.
     private enum ListedLine { case item(Int?, byQuantity: Bool), other }
