@@ -121,28 +121,46 @@ public struct ReviewEngine: Sendable {
 
     private static let priceWords = CompiledRegex(fixed:
         "(?:合同总价款|合同总价|总价款|合同总金额|合同总额|\\p{Han}{0,3}费(?:用)?总额|合同金额|合同价款|年度\\p{Han}{1,4}?费|加盟费|借款金额|总价)")
-    /// "基础服务费：每家项目医院人民币560,000元，三家合计人民币1,680,000元": a fee added up, for a contract that names no
-    /// total price.
-    private static let feeTotalWords = CompiledRegex(fixed:
-        "\\p{Han}{0,4}(?:费|价款|货款)[^。；\\n]{0,30}?(?:合计|总计|共计)")
 
     /// The first amount stated next to a word for the total price, else after a fee added up, with the words that state
     /// it. An employment contract has no price: the fees it adds up are training costs.
     static func contractPrice(_ whole: SearchableText, in text: ReviewText, type: ContractType) -> StatedPrice? {
-        statedPrice(after: priceWords, in: whole, text: text)
-            ?? (type == .employment ? nil : statedPrice(after: feeTotalWords, in: whole, text: text))
+        priceWords.firstValue(in: whole) { match in
+            let word = whole.documentRange(match.range)
+            return amount(after: word.upperBound, in: text).map {
+                StatedPrice(cents: $0.cents, statement: text.phrase(around: word.lowerBound..<$0.range.upperBound))
+            }
+        } ?? (type == .employment ? nil : feeTotal(in: text))
     }
 
-    private static func statedPrice(after words: CompiledRegex, in whole: SearchableText, text: ReviewText) -> StatedPrice? {
-        words.firstValue(in: whole) { match in
-            let word = whole.documentRange(match.range)
-            let window = whole.nsString.substring(with: NSRange(location: match.range.upperBound,
-                                                               length: min(40, whole.nsString.length - match.range.upperBound)))
-            let stop = window.firstIndex { "。；\n".contains($0) } ?? window.endIndex
-            guard let amount = Quantities.money(in: SearchableText(String(window[..<stop]), base: word.upperBound)).first
-            else { return nil }
-            return StatedPrice(cents: amount.cents, statement: text.phrase(around: word.lowerBound..<amount.range.upperBound))
+    private static let feeTotalWords = ["合计", "总计", "共计"].map { Array($0.unicodeScalars) }
+    private static let feeWords = ["费", "价款", "货款"].map { Array($0.unicodeScalars) }
+
+    /// "基础服务费：每家项目医院人民币560,000元，三家合计人民币1,680,000元": the first total that a fee named shortly
+    /// before it in the same sentence adds up. Found from the total words, not by a regex over the whole text: most of
+    /// a long contract has no total at all.
+    private static func feeTotal(in text: ReviewText) -> StatedPrice? {
+        let end = text.scalars.count
+        let totals = feeTotalWords.flatMap { word in
+            sequence(first: text.firstOffset(of: word, in: 0..<end)) { at in
+                at.flatMap { text.firstOffset(of: word, in: ($0 + word.count)..<end) }
+            }.compactMap { $0 }.map { (at: $0, after: $0 + word.count) }
+        }.sorted { $0.at < $1.at }
+        for total in totals {
+            let window = max(0, total.at - 34)..<total.at
+            let start = text.scalars[window].lastIndex { "。；\n".unicodeScalars.contains($0) }.map { $0 + 1 } ?? window.lowerBound
+            guard let fee = feeWords.compactMap({ text.firstOffset(of: $0, in: start..<total.at) }).min(),
+                  let amount = amount(after: total.after, in: text) else { continue }
+            return StatedPrice(cents: amount.cents, statement: text.phrase(around: fee..<amount.range.upperBound))
         }
+        return nil
+    }
+
+    /// The first amount within 40 characters after `offset`, before the sentence ends.
+    private static func amount(after offset: Int, in text: ReviewText) -> MoneyMention? {
+        let window = offset..<min(text.scalars.count, offset + 40)
+        let stop = text.scalars[window].firstIndex { "。；\n".unicodeScalars.contains($0) } ?? window.upperBound
+        return Quantities.money(in: SearchableText(text.string(offset..<stop), base: offset)).first
     }
 
     /// "签订日期：2025年5月12日", "本合同于2025年5月12日在…签订": the date the contract says it was signed.
