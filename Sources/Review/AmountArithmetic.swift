@@ -90,7 +90,7 @@ extension Analyzers {
     /// joined by ，): the parts listed before the total should add up to it.
     private func partsAgainstWhole(_ sentence: Sentence) -> AnalyzerHit? {
         // 总额 is left out: "月工资总额由以下部分构成" names the whole before its parts.
-        guard sentence.contains(Self.partsWords), sentence.contains(["、", "，"]),
+        guard sentence.contains(Self.partsWords), sentence.contains(["合计", "总计", "共计"]), sentence.contains(["、", "，"]),
               let totalAt = ["合计", "总计", "共计"].flatMap({ sentence.offsets(of: $0) }).min() else { return nil }
         let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
         let parts = amounts.filter { $0.range.upperBound <= totalAt }

@@ -519,10 +519,13 @@ struct Analyzers {
     }
 
     private func instalmentsTotal(in range: Range<Int>) -> [AnalyzerHit] {
-        guard let clauseLine = text.lines(range).first.map({ $0 - 1 }) else { return [] }
+        // Without a price only shares can be added up, and the first of them is in this clause.
+        let lines = text.lines(range)
+        guard (facts.price ?? 0) > 0 || Self.shareMarks.contains(where: { text.contains($0, in: range) }),
+              let clauseLine = lines.first.map({ $0 - 1 }) else { return [] }
         // The heading is the line above the clause, or the clause's own first line when the instalments are its body
         // ("2.1 买受人按以下三期支付价款：" over "第一期：……"); a clause that is only the heading is left to its items.
-        let ownHeading = text.lines(range).count > 1 && scheduleHeading(onLine: clauseLine) != nil
+        let ownHeading = lines.count > 1 && scheduleHeading(onLine: clauseLine) != nil
         guard let heading = ownHeading ? clauseLine : (clauseLine >= 1 ? clauseLine - 1 : nil),
               let kind = scheduleHeading(onLine: heading)
         else { return [] }
@@ -552,6 +555,8 @@ struct Analyzers {
         }
         return [AnalyzerHit(range: range, party: nil, detail: "各期付款比例之和为\(Self.percent(shares.total))，\(outcome)")]
     }
+
+    private static let shareMarks = ["%", "％", "百分之"].map { Array($0.unicodeScalars) }
 
     /// The contract's own words for its total, "（“本项目服务费总额为人民币陆拾捌万元整（¥680,000.00）”）", for a finding
     /// that quotes another clause; empty when the quote holds them.
@@ -1749,12 +1754,16 @@ struct Analyzers {
     /// "本协议自2025年11月31日起生效": a day the month does not have. Only the last days of a month can be wrong, so a
     /// sentence without one is passed over before any regex runs.
     private func nonexistentDate(_ sentence: Sentence) -> AnalyzerHit? {
-        guard sentence.contains(["29日", "30日", "31日", "二十九日", "三十日", "三十一日"]),
+        let scalars = sentence.scalars
+        guard scalars.indices.dropFirst().contains(where: { scalars[$0] == "日" && Self.lastDayDigits.contains(scalars[$0 - 1]) }),
               let date = Quantities.dates(in: sentence.searchable).first(where: { $0.day > Self.daysIn(month: $0.month, of: $0.year) })
         else { return nil }
         return AnalyzerHit(range: sentence.range, party: nil,
                            detail: "合同写的\(Self.day(date))并不存在（该月只有\(Self.daysIn(month: date.month, of: date.year))日）")
     }
+
+    /// The last figure of a day that only some months have: 29, 30, 31, 二十九, 三十, 三十一.
+    private static let lastDayDigits: Set<Unicode.Scalar> = ["9", "0", "1", "九", "十", "一"]
 
     static func daysIn(month: Int, of year: Int) -> Int {
         switch month {
