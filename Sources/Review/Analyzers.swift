@@ -268,9 +268,9 @@ struct Analyzers {
     /// The first designation of the sentence that is not an object ("向乙方支付" names the payee), nil if there is none.
     func firstActingParty(in sentence: Sentence) -> String? {
         let searchable = sentence.searchable
-        return partyWord.matches(in: searchable)
-            .first { !isObject(at: searchable.documentRange($0.range), in: sentence) }
-            .flatMap { searchable.group(0, of: $0) }
+        return partyWord.firstValue(in: searchable) { match in
+            isObject(at: searchable.documentRange(match.range), in: sentence) ? nil : searchable.group(0, of: match)
+        }
     }
 
     /// The party acting at `offset`: the last designation before it that is not an object ("乙方送至甲方食堂，由甲方当场
@@ -1451,7 +1451,8 @@ struct Analyzers {
     /// "计划开工日期：2025年3月1日；计划竣工日期：2025年6月30日；总工期90日历天": a start date, an end date and the
     /// length between them, in one sentence or each in its own of one clause, that disagree (121 days against 90).
     private func scheduleSpan(in sentences: [Sentence]) -> [AnalyzerHit] {
-        guard sentences.contains(where: { $0.contains(Self.spanWords) }) else { return [] }
+        guard sentences.contains(where: { $0.contains(Self.spanWords) }), sentences.contains(where: { $0.contains(Self.startWords) }),
+              sentences.contains(where: { $0.contains(Self.finishWords) }) else { return [] }
         // "开工日期：2025年3月1日", "应于2025年3月1日进场施工": the word is just before the date or just after it.
         func labelled(_ date: DateMention, in sentence: Sentence, by words: [String]) -> Bool {
             let before = text.string(max(sentence.range.lowerBound, date.range.lowerBound - 8)..<date.range.lowerBound)
