@@ -776,9 +776,9 @@ struct Analyzers {
         }
     }
 
-    /// "每日", "每逾期一天", "按日", "日万分之五", "0.5%/天": a rate charged per day.
+    /// "每日", "每逾期一天", "每晚一天", "按日", "日万分之五", "0.5%/天": a rate charged per day.
     private static let perDay = CompiledRegex(fixed:
-        "(?:每|按)(?:逾期|延迟|迟延|延误|延期|超期|拖延|迟)?(?:一|1)?(?:个)?(?:自然|日历)?(?:日|天)(?![前内])|(?:日|天)(?:利率|息|万分之|千分之|百分之)|[/／](?:日|天)")
+        "(?:每|按)(?:逾期|延迟|迟延|延误|延期|超期|拖延|迟|晚|拖)?(?:一|1)?(?:个)?(?:自然|日历)?(?:日|天)(?![前内])|(?:日|天)(?:利率|息|万分之|千分之|百分之)|[/／](?:日|天)")
 
     private func isDaily(_ sentence: Sentence) -> Bool {
         sentence.contains(["日", "天"]) && Self.perDay.firstMatch(in: sentence.searchable) != nil
@@ -893,7 +893,7 @@ struct Analyzers {
     private static let longerRateNames = ["年利率", "年化", "年息", "年率", "年费率", "月利率", "月息", "月率", "月费率"]
 
     private func dailyRate(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚金", "扣款", "赔偿"]) else { return [] }
+        guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚金", "扣款", "赔偿", "扣全部", "扣除"]) else { return [] }
         // Charged by the hour, a rate adds up 24 times a day: "每中断一小时按当月服务费的20%".
         let hourly = !isDaily(sentence)
         // "借款年利率为10.8%，按日计息": a rate named yearly or monthly is not a daily one, only charged day by day.
