@@ -632,9 +632,8 @@ struct Analyzers {
     private enum ListedLine { case item(Int?, byQuantity: Bool), other }
 
     /// A numbered line with an amount is an item: its amount is the one named 小计/合计/金额 (a year's rent beside the
-    /// month's), else a unit price times the
-    /// quantity stated on it or on a numbered line next to it ("1.2 数量：10台"), else its only amount; nil when none of
-    /// these tells it (rates per unit, shares, several prices).
+    /// month's), else a unit price times the quantity stated on it or on a numbered line next to it ("1.2 数量：10台"),
+    /// else its only amount; nil when none of these tells it (rates per unit, shares, several prices).
     private func listedItem(onLine index: Int) -> ListedLine {
         let range = text.trimmed(text.lineRange(index))
         guard !range.isEmpty else { return .other }
@@ -1355,8 +1354,9 @@ struct Analyzers {
     private static let endWords = ["终止", "届满", "到期", "截止"]
     private static let afterTermWords = ["结束后", "届满后", "终止后", "期满后", "完毕后"]
 
-    /// An end before its start in one sentence ("自2025年9月1日起至2025年6月30日止"), or against the contract term
-    /// stated in another clause: a deadline after the term ends, or an end date before the term starts.
+    /// A day the month does not have; an end before its start in one sentence ("自2025年9月1日起至2025年6月30日止"), or
+    /// against the contract term stated in another clause: a deadline after the term ends, or an end date before the
+    /// term starts.
     private func dateOrder(_ sentence: Sentence) -> [AnalyzerHit] {
         if let hit = nonexistentDate(sentence) { return [hit] }
         let againstTerm = (facts.term != nil || facts.signed != nil) && sentence.contains(Self.performanceWords + Self.endWords)
