@@ -106,18 +106,24 @@ extension Analyzers {
                            detail: "所列各项之和为\(Self.yuan(sum))，合同写的合计却是\(Self.yuan(total.cents))")
     }
 
-    /// "新增管理客户资产不低于人民币3亿元，其中一季度不低于5,000万元、二季度不低于7,000万元、三季度……": the whole comes
-    /// first and its parts follow 其中, one list joined by 、; they should add up to it. A list that leaves a remainder
-    /// ("其余……", "余款……") is not the whole.
+    /// "新增管理客户资产不低于人民币3亿元，其中一季度不低于5,000万元、二季度不低于7,000万元、三季度……", "月工资总额为人民币
+    /// 8,500元，由基本工资3,000元、岗位津贴2,500元……组成": the whole comes first and its parts follow 其中 (or 由, when
+    /// the sentence says they make it up), one list joined by 、, 及 or 和; they should add up to it. A list that leaves a
+    /// remainder ("其余……", "余款……") is not the whole.
     private func wholeAgainstParts(_ sentence: Sentence) -> AnalyzerHit? {
-        guard sentence.contains(["其中"]), sentence.contains(["、"]), let whereAt = sentence.offsets(of: "其中").first,
+        guard sentence.contains(["其中"]) || sentence.contains(["由"]) && sentence.contains(Self.partsWords), sentence.contains(["、"]),
               !sentence.contains(["其余", "剩余", "余款", "余额", "余下"]) else { return nil }
         let amounts = Quantities.money(in: sentence.searchable).filter { $0.form == .figures }
-        guard let whole = amounts.last(where: { $0.range.upperBound <= whereAt }),
-              whereAt - whole.range.upperBound <= 2 else { return nil }
+        // The parts start right after the whole: "……3亿元，其中", "……8,500元，由".
+        let starts = (sentence.offsets(of: "其中") + sentence.offsets(of: "由")).sorted()
+        guard let (whole, whereAt) = starts.lazy.compactMap({ at -> (MoneyMention, Int)? in
+            amounts.last(where: { $0.range.upperBound <= at }).flatMap { at - $0.range.upperBound <= 2 ? ($0, at) : nil }
+        }).first else { return nil }
         var parts: [MoneyMention] = []
         for amount in amounts where amount.range.lowerBound > whereAt {
-            if let last = parts.last, !text.string(last.range.upperBound..<amount.range.lowerBound).contains("、") { break }
+            if let last = parts.last, !["、", "及", "和"].contains(where: text.string(last.range.upperBound..<amount.range.lowerBound).contains) {
+                break
+            }
             parts.append(amount)
         }
         guard parts.count >= 2 else { return nil }
