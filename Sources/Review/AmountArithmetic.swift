@@ -28,8 +28,7 @@ extension Analyzers {
         if let hit = monthlyAgainstYearly(sentence) ?? monthlyAgainstTerm(sentence) ?? rentAgainstArea(sentence) { return hit }
         if let hit = priceAgainstArea(sentence) ?? instalmentsAgainstTotal(sentence) ?? sharesAgainstWhole(sentence) { return hit }
         if let hit = partsAgainstWhole(sentence) ?? wholeAgainstParts(sentence) ?? headcountAgainstWhole(sentence) { return hit }
-        if let hit = productAgainstTotal(sentence) { return hit }
-        return rateOnStatedBase(sentence) ?? convertedRate(sentence) ?? quantityTimesPrice(sentence)
+        return productAgainstTotal(sentence) ?? rateOnStatedBase(sentence) ?? convertedRate(sentence) ?? quantityTimesPrice(sentence)
     }
 
     // MARK: - Twelve months

@@ -892,7 +892,7 @@ struct Analyzers {
     private static let longerRateNames = ["年利率", "年化", "年息", "年率", "年费率", "月利率", "月息", "月率", "月费率"]
 
     private func dailyRate(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚金", "扣款", "赔偿", "扣全部", "扣除"]) else { return [] }
+        guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚金", "扣", "赔偿"]) else { return [] }
         // Charged by the hour, a rate adds up 24 times a day: "每中断一小时按当月服务费的20%".
         let hourly = !isDaily(sentence)
         // "借款年利率为10.8%，按日计息": a rate named yearly or monthly is not a daily one, only charged day by day.
