@@ -403,6 +403,8 @@ struct DrafterView: Sendable {
 struct Catalog: Sendable {
     var settings = ReviewSettings()
     private(set) var rules: [Rule] = []
+    /// The word classes patterns name (`{无论}`); a file's classes serve the rules of the files loaded after it.
+    private(set) var vocabulary = Vocabulary()
     /// The clause rules by the literals they need, for skipping most of them on each clause.
     private(set) var gates = GateIndex(rules: [])
     var statutes: StatuteLibrary
@@ -460,7 +462,7 @@ struct Catalog: Sendable {
         }
         guard let root else { return }
         var reader = NodeReader(file: file)
-        let top = try reader.mapping(root, allowed: ["version", "settings", "sources", "rules"])
+        let top = try reader.mapping(root, allowed: ["version", "settings", "sources", "vocabulary", "rules"])
         if let sources = top["sources"] {
             for (key, value) in try reader.mapping(sources) {
                 let fields = try reader.mapping(value, allowed: ["file", "name"])
@@ -473,6 +475,15 @@ struct Catalog: Sendable {
             }
         }
         if let node = top["settings"] { try readSettings(node, reader: &reader) }
+        if let node = top["vocabulary"] {
+            for (name, words) in try reader.mapping(node) {
+                let list = try reader.sequence(words).map { item in
+                    guard let word = item.scalar?.string else { throw reader.error(item, "词类 \(name) 的每一项必须是字符串") }
+                    return word
+                }
+                do { try vocabulary.define(name, words: list) } catch { throw reader.error(words, "\(error)") }
+            }
+        }
         if let node = top["rules"] {
             var defined: Set<String> = []
             for ruleNode in try reader.sequence(node) {
@@ -536,13 +547,15 @@ struct Catalog: Sendable {
             guard let value = fields[key] else { return [] }
             let items = value.scalar != nil ? [value] : try reader.sequence(value)
             return try items.flatMap { item in
-                guard let text = item.scalar?.string else { throw reader.error(item, "\(key) 的每一项必须是正则表达式字符串") }
+                guard let written = item.scalar?.string else { throw reader.error(item, "\(key) 的每一项必须是正则表达式字符串") }
+                let text: String
+                do { text = try vocabulary.expand(written) } catch { throw reader.error(item, "\(error)") }
                 do {
                     let whole = try RulePattern(text)
                     let parts = LiteralGate.topLevelAlternatives(of: text)
                     return splitting && parts.count > 1 ? try parts.map(RulePattern.init) : [whole]
                 } catch {
-                    throw reader.error(item, "正则表达式无效 (invalid regex) \(text): \(error.localizedDescription)")
+                    throw reader.error(item, "正则表达式无效 (invalid regex) \(written): \(error.localizedDescription)")
                 }
             }
         }

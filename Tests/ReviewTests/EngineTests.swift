@@ -394,6 +394,28 @@ actor EventLog {
         #expect(added?.statutes.first?.statuteRef == "《民法典》第五百零九条")
     }
 
+    @Test func aPlaybookRuleSpeaksThroughWordClassesItsOwnAndTheCatalogs() async throws {
+        let url = try directory(["team.yaml": """
+            vocabulary:
+              转售: [转售, 转卖, 倒卖]
+            rules:
+              - id: team-resale-ban
+                category: 合作
+                level: MEDIUM
+                any: ['{SELF}[^。]{0,10}{不得}[^。]{0,6}{转售}']
+                title: 禁止转售
+                summary: '{self}不能转售所购产品。'
+                analysis: 限制处分所购之物。
+                suggestion: 删除转售限制。
+            """])
+        defer { try? FileManager.default.removeItem(at: url) }
+        let engine = try ReviewEngine(playbook: url)
+        // 不准 is the catalog's word for 不得, 倒卖 the playbook's for 转售.
+        let text = contract(.purchase, "甲方买到的机器不准倒卖给别人。")
+        let report = await engine.review(text: text, contractType: .purchase, role: .buyer, partyNames: []) { _ in }
+        #expect(report.findings.first { $0.ruleID == "team-resale-ban" }?.clauseText == "甲方买到的机器不准倒卖给别人。")
+    }
+
     @Test(arguments: [
         ("rules:\n  - id: x\n    level: SEVERE\n", 3, "level"),
         ("rules:\n  - id: x\n    category: c\n    level: LOW\n    title: t\n    summary: s\n    analysis: a\n    suggestion: g\n    any: ['(unclosed']\n", 9, "正则"),
@@ -402,6 +424,9 @@ actor EventLog {
         ("rules:\n  - id: penalty-excessive\n    enabled: false\n  - id: penalty-excessive\n    enabled: true\n", 4, "重复"),
         ("rules:\n  - id: x\n   bad: [\n", 3, "YAML"),
         ("rules:\n  - id: x\n    category: c\n    level: LOW\n    title: t\n    summary: s\n    analysis: a\n    suggestion: g\n    any: ['违约金']\n    protects: [buyer]\n    examples: {type: lease, role: tenant, positive: [a], negative: [b]}\n", 11, "examples"),
+        ("rules:\n  - id: x\n    category: c\n    level: LOW\n    title: t\n    summary: s\n    analysis: a\n    suggestion: g\n    any: ['{不吃亏}违约金']\n", 9, "未知的词类 {不吃亏}"),
+        ("vocabulary:\n  转售: [转售, '转.{0,2}卖']\n", 2, "不能是正则"),
+        ("vocabulary:\n  SELF: [我方]\n", 2, "SELF"),
     ])
     func badPlaybookNamesFileAndLine(yaml: String, line: Int, reasonContains: String) throws {
         let url = try directory(["bad.yaml": yaml])
