@@ -1591,6 +1591,10 @@ struct Analyzers {
     private func arbitrationAtOtherSeat(_ sentence: Sentence) -> [AnalyzerHit] {
         guard sentence.contains(["仲裁委员会"]) else { return [] }
         for start in sentence.offsets(of: "仲裁委员会") {
+            // 中国国际经济贸易仲裁委员会 and 中国海事仲裁委员会 are national: their "贸易" is no city, even when a party's
+            // address is in a 自由贸易试验区.
+            let name = text.scalars[max(sentence.range.lowerBound, start - 10)..<start]
+            if name.containsScalars(of: "中国") { continue }
             for length in [3, 2] where start - length >= sentence.range.lowerBound {
                 let city = Array(text.scalars[(start - length)..<start])
                 guard city.allSatisfy({ $0.properties.isIdeographic }), isCounterpartysSeat(city) else { continue }

@@ -6,6 +6,8 @@ struct PartyBlock: Sendable, Hashable {
     var designation: String
     /// The designation in brackets after it, e.g. 买方 in 甲方（买方）.
     var alias: String?
+    /// The everyday words before the bracket of a contract written without a lawyer: 卖车的 in 卖车的（甲方）.
+    var label: String? = nil
     var name: String
     var nameRange: Range<Int>
     /// The block's lines, name, address and codes: up to the next block or the end of the header.
@@ -16,8 +18,18 @@ struct PartyBlock: Sendable, Hashable {
     var idNumberRange: Range<Int>?
     var role: Role?
 
-    /// Every word the contract uses for this party.
-    var terms: [String] { [designation] + (alias.map { [$0] } ?? []) }
+    /// Every word the contract uses for this party: its designations, and the names a contract between people calls
+    /// it by ("过户要花的钱都是赵小军出").
+    var terms: [String] { [designation] + [alias, label].compactMap { $0 } + names }
+
+    /// The name, or each of several (张宇航、陈涛), without a bracket after it (胡文斌（新郎）); for a person, also the given
+    /// name a friend's contract uses (彭建华 → 建华).
+    var names: [String] {
+        let proper = name.prefix { $0 != "（" && $0 != "(" }
+        let names = proper.split(separator: "、").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count >= 2 }
+        guard idNumber != nil, creditCode == nil else { return names }
+        return names + names.filter { $0.count == 3 }.map { String($0.dropFirst()) }
+    }
 }
 
 /// A name written in a signature line: "甲方（盖章）：某某有限公司".
@@ -38,9 +50,11 @@ enum PartyVocabulary {
         ("委托方", .client), ("委托人", .client), ("委托单位", .client), ("客户", .client),
         ("服务方", .provider), ("受托方", .provider), ("受托人", .provider), ("咨询方", .provider), ("咨询人", .provider), ("顾问方", .provider),
         ("服务商", .provider), ("承接方", .provider), ("服务单位", .provider), ("受托单位", .provider), ("开发方", .provider),
+        ("卖家", .seller), ("买家", .buyer),
         ("出租方", .landlord), ("出租人", .landlord), ("房东", .landlord),
         ("承租方", .tenant), ("承租人", .tenant), ("租客", .tenant), ("租户", .tenant),
-        ("用人单位", .employer), ("聘用单位", .employer), ("劳动者", .employee), ("员工", .employee), ("受聘人", .employee),
+        ("用人单位", .employer), ("聘用单位", .employer), ("雇主", .employer), ("劳动者", .employee), ("员工", .employee),
+        ("受聘人", .employee), ("保姆", .employee),
         ("出借人", .lender), ("出借方", .lender), ("贷款人", .lender), ("贷款方", .lender),
         ("借款人", .borrower), ("借款方", .borrower),
         ("披露方", .disclosingParty), ("信息披露方", .disclosingParty),
@@ -99,6 +113,23 @@ enum PartyVocabulary {
         return firstSide[index]
     }
 
+    /// Marks of a role in the everyday words people label themselves with (卖车的, 借钱给人的, 订酒席的), in the order
+    /// they are tried: 借给 before 借, 出租 before 租. Only roles of the contract's type count.
+    private static let everydayRoleMarks: [(mark: String, role: Role)] = [
+        ("借给", .lender), ("借钱给", .lender), ("放款", .lender), ("借", .borrower),
+        ("出租", .landlord), ("租给", .landlord), ("房东", .landlord), ("租", .tenant),
+        ("卖", .seller), ("售", .seller), ("供", .seller), ("买", .buyer), ("购", .buyer), ("进货", .buyer), ("订", .buyer),
+        ("雇", .employer), ("东家", .employer), ("用工", .employer), ("阿姨", .employee), ("保姆", .employee), ("工人", .employee),
+        ("业主", .client), ("房主", .client), ("家长", .client), ("订", .client), ("委托", .client),
+        ("施工", .provider), ("承办", .provider), ("办", .provider), ("老师", .provider), ("设计", .provider), ("运营", .provider),
+        ("给配方", .disclosingParty), ("披露", .disclosingParty), ("接收", .receivingParty),
+    ]
+
+    /// The role a label of everyday words (卖车的, 借钱的, 订酒席的) gives its party in a contract of `type`.
+    static func everydayRole(of label: String, in type: ContractType) -> Role? {
+        everydayRoleMarks.first { type.roles.contains($0.role) && label.contains($0.mark) }?.role
+    }
+
     static func role(of word: String, in type: ContractType) -> Role? {
         guard let role = roleWords.first(where: { $0.word == word })?.role, type.roles.contains(role) else { return nil }
         return role
@@ -109,6 +140,7 @@ enum PartyVocabulary {
         for term in block.terms.reversed() {
             if let role = role(of: term, in: type) { return role }
         }
+        if let label = block.label, let role = everydayRole(of: label, in: type) { return role }
         if type == .other, block.designation == "甲方" || block.designation == "乙方" {
             return conventionalRole(of: block.designation, in: type)
         }
@@ -123,6 +155,9 @@ enum PartyExtractor {
     /// "甲方（买方）：名称", "出租人（以下简称甲方）：名称", "用人单位：名称（以下简称“公司”）".
     private static let partyLine = CompiledRegex(fixed:
         "(?m)^[ \\t\\u3000]*(\(alternation))[ \\t\\u3000]*(?:[（(]([^）)\\n]{1,24})[）)])?[ \\t\\u3000]*[：:][ \\t\\u3000]*([^\\n]*?)[ \\t\\u3000]*$")
+    /// "卖车的（甲方）：马建平", "借钱给人的（出借人，甲方）：刘志勇": everyday words before a bracket that says 甲方 or 乙方.
+    private static let labelledLine = CompiledRegex(fixed:
+        "(?m)^[ \\t\\u3000]*(\\p{Han}{1,10})[ \\t\\u3000]*[（(]([^）)\\n]{0,12}?)[，,、]?(甲方|乙方)[^）)\\n]{0,12}[）)][ \\t\\u3000]*[：:][ \\t\\u3000]*([^\\n]*?)[ \\t\\u3000]*$")
     private static let signatureLine = CompiledRegex(fixed:
         "(?m)^[ \\t\\u3000]*(\(alternation))[ \\t\\u3000]*[（(](?:盖章|签字|签章|签名|公章)[^）)\\n]*[）)][ \\t\\u3000]*[：:][ \\t\\u3000]*([^\\n]*?)[ \\t\\u3000]*$")
     private static let signatureHeading = CompiledRegex(fixed:
@@ -135,20 +170,22 @@ enum PartyExtractor {
         let header = labelled(written)
         var blocks: [PartyBlock] = []
         var anchors: [Int] = []
-        for match in partyLine.matches(in: header) {
-            guard let designation = header.group(1, of: match), let written = header.group(3, of: match),
+        for line in partyLines(in: header) {
+            let match = line.match
+            guard let designation = header.group(line.designation, of: match), let written = header.group(line.name, of: match),
                   !written.isEmpty, !written.hasPrefix("（") else { continue }
             let (name, shortName) = splitShortName(properName(written))
-            let bracket = header.group(2, of: match)
+            let bracket = header.group(line.bracket, of: match)
             // "甲方（盖章）：…" in a header without numbered clauses is the signature block, not a party.
             if let bracket, signatureMarks.contains(where: bracket.contains) { continue }
             if blocks.contains(where: { $0.designation == designation }) { continue }
             let alias = bracket.flatMap { PartyVocabulary.designations.contains($0) ? $0 : shortForm(in: $0) } ?? shortName
-            let nameStart = header.documentRange(match.range(at: 3)).lowerBound
+            let nameStart = header.documentRange(match.range(at: line.name)).lowerBound
             let lineStart = header.documentRange(match.range).lowerBound
             var block = PartyBlock(
                 designation: designation, alias: alias, name: name,
                 nameRange: nameStart..<(nameStart + name.unicodeScalars.count), span: lineStart..<lineStart)
+            block.label = line.label.flatMap { header.group($0, of: match) }
             block.role = PartyVocabulary.role(of: block, in: type)
             blocks.append(block)
             anchors.append(match.range.location)
@@ -172,6 +209,24 @@ enum PartyExtractor {
             blocks[index].idNumberRange = header.documentRange(match.range(at: 1))
         }
         return blocks
+    }
+
+    /// A party line and the capture groups that hold its parts.
+    private struct PartyLine {
+        let match: NSTextCheckingResult
+        let designation: Int, bracket: Int, name: Int
+        let label: Int?
+    }
+
+    /// The party lines of a header in order: lines opened by a designation, and lines of everyday words before a
+    /// bracket that says 甲方 or 乙方 (the bracket's other words, 出借人 in "借钱给人的（出借人，甲方）", its alias).
+    private static func partyLines(in header: SearchableText) -> [PartyLine] {
+        let designated = partyLine.matches(in: header).map { PartyLine(match: $0, designation: 1, bracket: 2, name: 3, label: nil) }
+        let starts = Set(designated.map(\.match.range.location))
+        let labelled = labelledLine.matches(in: header).filter { match in
+            !starts.contains(match.range.location) && header.group(1, of: match).map(PartyVocabulary.designations.contains) == false
+        }.map { PartyLine(match: $0, designation: 3, bracket: 2, name: 4, label: 1) }
+        return (designated + labelled).sorted { $0.match.range.location < $1.match.range.location }
     }
 
     /// "【披露方】某公司" read as " 披露方：某公司", "【接收方】：某公司" as " 接收方 ：某公司": the same length, so every

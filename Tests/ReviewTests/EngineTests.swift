@@ -127,6 +127,39 @@ import Testing
         #expect(report.findings.contains { $0.ruleID == "deemed-acceptance" })
     }
 
+    @Test func everydayLabelsBeforeTheBracketTellTheSidesAndTheNamesStandForThem() async {
+        // A private sale: the seller is 甲方, against the convention of a sale, and says so only as "卖车的".
+        let text = """
+        二手车买卖协议
+        卖车的（甲方）：马建平
+        身份证号：610103198709231530
+        买车的（乙方）：赵小军
+        身份证号：610113199204182715
+        一、车交了以后，马建平有权随时解除本协议且不承担任何责任。
+        二、有争议的，向车辆所在地人民法院起诉。
+        """
+        let report = await review(text, .sales, .buyer)
+        #expect(report.parties.map(\.role) == [.seller, .buyer])
+        #expect(report.findings.first { $0.ruleID == "unilateral-termination" }?.clauseText == "一、车交了以后，马建平有权随时解除本协议且不承担任何责任。")
+        let asSeller = await review(text, .sales, .seller)
+        #expect(!asSeller.findings.contains { $0.ruleID == "unilateral-termination" })
+    }
+
+    @Test func aNationalArbitrationCommissionIsNoCitysEvenBesideAFreeTradeZoneAddress() async {
+        let text = """
+        咨询服务协议
+        委托方（甲方）：杭州深湾科技有限公司
+        地址：浙江省杭州市西湖区文三路90号
+        财务顾问（乙方）：上海启明咨询有限公司
+        地址：中国（上海）自由贸易试验区张杨路620号
+        第一条 争议
+        争议提交中国国际经济贸易仲裁委员会仲裁。
+        """
+        let report = await review(text, .consulting, .client)
+        #expect(report.parties.map(\.designation) == ["委托方", "乙方"])
+        #expect(!report.findings.contains { $0.ruleID == "arbitration-at-counterparty-seat" })
+    }
+
     @Test func aCourtNamedByTheOtherSidesCityIsTheirSeatEvenWhenTheRecitalsNameIt() async {
         // The overview after the blocks names 景洪 too; it is no line of the reviewer's block.
         let text = """
