@@ -253,8 +253,8 @@ struct Analyzers {
     /// Characters before a designation that make it an object, a place or a measure, not the one acting: 向甲方, 送至甲方,
     /// 在乙方交货后, 以甲方已付服务费为限, 按甲方要求.
     private static let objectMarkers = Set("对向给与和及至到在从以按".unicodeScalars)
-    /// Verbs whose object a designation right after them is: 赔偿甲方的损失, 造成承租方人身损害.
-    private static let objectVerbs = ["赔偿", "补偿", "造成", "致使"].map { Array($0.unicodeScalars) }
+    /// Verbs whose object a designation right after them is: 赔偿甲方的损失, 每拖一天赔甲方50元, 造成承租方人身损害.
+    private static let objectVerbs = ["赔偿", "赔", "补偿", "造成", "致使"].map { Array($0.unicodeScalars) }
 
     private func isObject(at designation: Range<Int>, in sentence: Sentence) -> Bool {
         guard designation.lowerBound > sentence.range.lowerBound else { return false }
@@ -777,7 +777,8 @@ struct Analyzers {
 
     /// "每日", "每逾期一天", "每晚一天", "按日", "日万分之五", "0.5%/天": a rate charged per day.
     private static let perDay = CompiledRegex(fixed:
-        "(?:每|按)(?:逾期|延迟|迟延|延误|延期|超期|拖延|迟|晚|拖)?(?:一|1)?(?:个)?(?:自然|日历)?(?:日|天)(?![前内])|(?:日|天)(?:利率|息|万分之|千分之|百分之)|[/／](?:日|天)")
+        "(?:每|按)(?:逾期|延迟|迟延|延误|延期|超期|拖延|迟|晚|拖)?(?:一|1)?(?:个)?(?:自然|日历)?(?:日|天)(?![前内])|(?:日|天)(?:利率|息|万分之|千分之|百分之)|[/／](?:日|天)"
+            + "|(?:晚|迟|拖)(?:交|给|付|还|结|结账|交租|还钱|给钱)?(?:一|1)(?:日|天)(?![前内])")
 
     private func isDaily(_ sentence: Sentence) -> Bool {
         sentence.contains(["日", "天"]) && Self.perDay.firstMatch(in: sentence.searchable) != nil
@@ -892,7 +893,7 @@ struct Analyzers {
     private static let longerRateNames = ["年利率", "年化", "年息", "年率", "年费率", "月利率", "月息", "月率", "月费率"]
 
     private func dailyRate(_ sentence: Sentence) -> [AnalyzerHit] {
-        guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚金", "扣", "赔偿"]) else { return [] }
+        guard sentence.contains(["违约金", "滞纳金", "利息", "罚息", "违约", "罚", "扣", "赔", "加钱"]) else { return [] }
         // Charged by the hour, a rate adds up 24 times a day: "每中断一小时按当月服务费的20%".
         let hourly = !isDaily(sentence)
         // "借款年利率为10.8%，按日计息": a rate named yearly or monthly is not a daily one, only charged day by day.
@@ -1005,7 +1006,9 @@ struct Analyzers {
         guard sentence.contains(Self.capWords), !sentence.contains(Self.lossAllowance) else { return [] }
         // A ceiling on 违约金 alone leaves damages open, unless the sum is nominal: "逾期违约金累计不超过五万元" on a
         // 2,860万 contract (a ceiling written as a small share is the rule counterparty-penalty-nominal's).
-        let penaltyOnly = sentence.contains(["违约金", "滞纳金"]) && !sentence.contains(Self.penaltyAndDamages)
+        // A sum a day of delay is a penalty whatever it is called: "每拖一天赔甲方50元，最多不超过500元".
+        let penaltyOnly = (sentence.contains(["违约金", "滞纳金"]) || (sentence.contains(["赔", "罚"]) && isDaily(sentence)))
+            && !sentence.contains(Self.penaltyAndDamages)
         guard penaltyOnly ? !sentence.contains(["另行赔偿", "不足以", "实际损失"]) : sentence.contains(Self.wholeLiability)
         else { return [] }
         // Whose liability is capped: the party acting at the ceiling ("造成承租方人身损害的，出租方承担的赔偿责任……为限"
@@ -1017,7 +1020,9 @@ struct Analyzers {
             return [AnalyzerHit(range: sentence.range, party: capped,
                                 detail: "赔偿责任上限仅为计算基数的\(Self.percent(rate.value))")]
         }
-        guard let cap = Quantities.money(in: sentence.searchable).map(\.cents).min() else {
+        // The ceiling is the sum after the cap word ("每逾期一天50元，总额不超过500元" is capped at 500), else the least one.
+        let sums = Quantities.money(in: sentence.searchable)
+        guard let cap = sums.first(where: { $0.range.lowerBound >= ceiling })?.cents ?? sums.map(\.cents).min() else {
             return penaltyOnly ? [] : paymentCeiling(sentence, capped: capped)
         }
         let perUnit = sentence.contains(Self.perUnit)
@@ -1191,11 +1196,15 @@ struct Analyzers {
 
     private func prepayment(_ sentence: Sentence) -> [AnalyzerHit] {
         // "退还乙方已支付的全部款项" is money paid back, not money paid ahead.
-        let payments = ["支付", "付清", "付款", "预付", "汇入", "转入", "汇至", "付至"].flatMap { word in
-            sentence.offsets(of: word).filter { $0 == sentence.range.lowerBound || sentence.scalars[$0 - 1] != "已" }
+        // "甲方付工程总价的60%": 付 alone pays too, but not in 交付 (delivery) nor in 已付, 已支付.
+        let payments = ["付", "汇入", "转入", "汇至", "打款"].flatMap { word in
+            sentence.offsets(of: word).filter { offset in
+                let before = sentence.scalars[max(sentence.range.lowerBound, offset - 2)..<offset]
+                return !before.contains("已") && before.last != "交"
+            }
         }
         guard !payments.isEmpty else { return [] }
-        let onSigning = sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单"])
+        let onSigning = sentence.contains(["签订", "签署", "签约", "生效", "预付", "下单", "订单", "签合同", "签协议"])
         // "乙方收到该笔款项后安排发货": the goods leave only once this payment is in.
         let beforeDelivery = Self.beforeDelivery.first { sentence.contains([$0]) }
             ?? (sentence.contains(["收到"]) && sentence.contains(Self.shippedOnPayment) ? "发货前" : nil)
@@ -1267,12 +1276,12 @@ struct Analyzers {
             && ["工资", "薪资", "薪酬", "标准", "月薪"].contains { text.dropLast().hasSuffix($0) }
     }
 
-    /// The monthly wage a contract states in a sentence of its own outside probation ("转正后的月工资……合计人民币6,000元"),
-    /// for a probation wage stated in another clause.
+    /// The monthly wage a contract states in a sentence of its own outside probation ("转正后的月工资……合计人民币6,000元",
+    /// "转正以后每个月6500元"), for a probation wage stated in another clause.
     static func statedMonthlyWage(in text: ReviewText, clauses: [Range<Int>]) -> Int? {
-        clauses.filter { text.scalars[$0].containsScalars(of: "工资") || text.scalars[$0].containsScalars(of: "月薪") }
+        clauses.filter { clause in ["工资", "月薪", "转正"].contains { text.scalars[clause].containsScalars(of: $0) } }
             .flatMap { sentences(of: text, in: $0) }
-            .compactMap { monthlyWage(in: $0, named: ["月工资", "月薪", "基本工资"]) }
+            .compactMap { monthlyWage(in: $0, named: ["月工资", "月薪", "基本工资"] + regularWageMarks) }
             .max()
     }
 
@@ -1315,7 +1324,7 @@ struct Analyzers {
     }
 
     private func probationWage(_ sentence: Sentence, agreedElsewhere: Int?) -> [AnalyzerHit] {
-        guard sentence.contains(["试用期"]), sentence.contains(["工资", "薪"]) else { return [] }
+        guard sentence.contains(["试用期"]), sentence.contains(["工资", "薪", "每月", "每个月"]) else { return [] }
         func duringProbation(_ offset: Int, share: Bool = false) -> Bool {
             let before = sentence.scalars[sentence.range.lowerBound..<offset]
             guard let probationAt = Self.lastOffset(of: "试用期", in: before) else { return false }

@@ -140,7 +140,9 @@ enum PartyVocabulary {
         for term in block.terms.reversed() {
             if let role = role(of: term, in: type) { return role }
         }
-        if let label = block.label, let role = everydayRole(of: label, in: type) { return role }
+        for term in [block.label, block.alias].compactMap({ $0 }) {
+            if let role = everydayRole(of: term, in: type) { return role }
+        }
         if type == .other, block.designation == "甲方" || block.designation == "乙方" {
             return conventionalRole(of: block.designation, in: type)
         }
@@ -179,7 +181,8 @@ enum PartyExtractor {
             // "甲方（盖章）：…" in a header without numbered clauses is the signature block, not a party.
             if let bracket, signatureMarks.contains(where: bracket.contains) { continue }
             if blocks.contains(where: { $0.designation == designation }) { continue }
-            let alias = bracket.flatMap { PartyVocabulary.designations.contains($0) ? $0 : shortForm(in: $0) } ?? shortName
+            let alias = bracket.flatMap { PartyVocabulary.designations.contains($0) ? $0 : shortForm(in: $0) ?? descriptiveWord(in: $0) }
+                ?? shortName
             let nameStart = header.documentRange(match.range(at: line.name)).lowerBound
             let lineStart = header.documentRange(match.range).lowerBound
             var block = PartyBlock(
@@ -273,6 +276,16 @@ enum PartyExtractor {
         }
         return (1...8).contains(word.count) ? word : nil
     }
+
+    /// "甲方（房主）", "甲方（店里）": a short word in the bracket that the body calls the party by; not one that names
+    /// no one in particular (个人, 单位).
+    static func descriptiveWord(in bracket: String) -> String? {
+        guard (2...4).contains(bracket.count), bracket.unicodeScalars.allSatisfy(\.properties.isIdeographic),
+              !Self.genericWords.contains(bracket) else { return nil }
+        return bracket
+    }
+
+    private static let genericWords: Set<String> = ["个人", "自然人", "法人", "单位", "企业", "本人", "公民"]
 
     /// "赵志强，身份证号码：…" → "赵志强": a name line sometimes goes on with the ID or the address after a comma.
     static func properName(_ written: String) -> String {

@@ -177,25 +177,36 @@ public struct ReviewEngine: Sendable {
     /// The contract term from the first sentence such as "合同期限为二年", "有效期自…起至…止" or
     /// "本合同为固定期限劳动合同，期限二年，自…起至…止".
     static func contractTerm(_ text: ReviewText, clauses: [(clause: Clause, range: Range<Int>)]) -> ContractTerm? {
-        for entry in clauses where text.scalars[entry.range].containsScalars(of: "期") {
+        for entry in clauses where text.scalars[entry.range].containsScalars(of: "期") || text.scalars[entry.range].containsScalars(of: "签") {
             for sentence in Analyzers.sentences(of: text, in: entry.range)
-            where sentence.contains(["期限", "有效期", "租赁期", "服务期"]) {
+            where sentence.contains(termWords) || sentence.contains(everydayTermWords) {
                 // "期限二年，自…起至…止，其中试用期三个月": the parts about other periods are left out, not the sentence.
                 let parts = Analyzers.commaParts(of: sentence, in: text).filter { !$0.contains(otherPeriods) }
-                guard parts.contains(where: { $0.contains(["期限", "有效期", "租赁期", "服务期"]) }) else { continue }
+                guard parts.contains(where: { $0.contains(termWords) || $0.contains(everydayTermWords) }) else { continue }
                 let dates = parts.flatMap { Quantities.dates(in: $0.searchable) }
                 if dates.count >= 2 {
                     return ContractTerm(months: Analyzers.months(from: dates[0], to: dates[1]), start: dates[0], end: dates[1],
                                         sentence: sentence.range)
                 }
-                if let period = parts.lazy.flatMap({ Quantities.periods(in: $0.searchable) })
-                    .first(where: { $0.unit == .year || $0.unit == .month }) {
+                // An everyday word is a term only with its length right after it ("合同签一年", "租期三年"), not in
+                // "合同期满前一个月通知".
+                if let period = parts.lazy.flatMap({ part in
+                    Quantities.periods(in: part.searchable).filter { period in
+                        part.contains(termWords) || everydayTermWords.contains { word in
+                            part.offsets(of: word).contains { (period.range.lowerBound - $0 - word.unicodeScalars.count) <= 1 }
+                        }
+                    }
+                }).first(where: { $0.unit == .year || $0.unit == .month }) {
                     return ContractTerm(months: period.days / 30.4, start: dates.first, end: nil, sentence: sentence.range)
                 }
             }
         }
         return nil
     }
+
+    private static let termWords = ["期限", "有效期", "租赁期", "服务期"]
+    /// How a contract written without a lawyer states its term: "合同签一年，从…到…", "租期三年".
+    private static let everydayTermWords = ["合同签", "合同期", "租期", "聘期", "签约期"]
 }
 
 /// The mutable state of one review: regexes compiled for these parties, and document-wide checks done once.
