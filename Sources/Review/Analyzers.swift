@@ -213,7 +213,7 @@ struct Analyzers {
     /// Compared by value: nine comparisons per scalar cost less than hashing it into a Set.
     private static let capitalDigits = "壹贰叁肆伍陆柒捌玖".unicodeScalars.map(\.value)
     /// Words before a rate that make it a ceiling ("违约金总额不超过10%"), not the rate charged.
-    private static let capWords = ["不超过", "不得超过", "不高于", "上限", "最高", "为限", "封顶"]
+    private static let capWords = ["不超过", "不得超过", "不高于", "上限", "最高", "为限", "封顶", "最多"]
 
     /// Sentences of `range`, split after 。；！？ and line breaks.
     static func sentences(of text: ReviewText, in range: Range<Int>) -> [Sentence] {
