@@ -52,16 +52,17 @@ enum PartyVocabulary {
         ("服务商", .provider), ("承接方", .provider), ("服务单位", .provider), ("受托单位", .provider), ("开发方", .provider),
         ("卖家", .seller), ("买家", .buyer),
         ("出租方", .landlord), ("出租人", .landlord), ("房东", .landlord),
-        ("承租方", .tenant), ("承租人", .tenant), ("租客", .tenant), ("租户", .tenant),
+        ("承租方", .tenant), ("承租人", .tenant), ("租客", .tenant), ("租户", .tenant), ("房客", .tenant),
         ("用人单位", .employer), ("聘用单位", .employer), ("雇主", .employer), ("劳动者", .employee), ("员工", .employee),
-        ("受聘人", .employee), ("保姆", .employee),
+        ("受聘人", .employee), ("保姆", .employee), ("老板", .employer),
         ("出借人", .lender), ("出借方", .lender), ("贷款人", .lender), ("贷款方", .lender),
         ("借款人", .borrower), ("借款方", .borrower),
         ("披露方", .disclosingParty), ("信息披露方", .disclosingParty),
         ("接收方", .receivingParty), ("信息接收方", .receivingParty), ("接受方", .receivingParty),
     ]
 
-    /// Words that open a party line; role words plus the neutral designations.
+    /// Words that open a party line; role words plus the neutral designations. Not 客户, 员工 or 老板: "老板：唐勇" under a
+    /// party is its representative.
     /// Work, transport, warehousing, construction, franchise and agency contracts name their parties by what they do;
     /// such a word has no fixed role, the 甲方/乙方 in its bracket decides.
     static let designations: [String] = ["甲方", "乙方", "丙方", "丁方", "保证人", "担保人", "存货人", "存货方", "保管人", "保管方",
@@ -69,7 +70,7 @@ enum PartyVocabulary {
                                          "发包方", "承包方", "总承包方", "总承包人", "总包方", "分包方", "分包人", "转让方", "受让方",
                                          "许可方", "被许可方", "特许人", "被特许人", "特许方", "被特许方", "代理方", "代理商", "合作方",
                                          "设计人", "设计方", "勘察人", "勘察方", "监理人", "施工方"]
-        + roleWords.map(\.word).filter { $0 != "客户" && $0 != "员工" }
+        + roleWords.map(\.word).filter { !["客户", "员工", "老板"].contains($0) }
 
     /// Designations that are the tail of another one (许可方 of 被许可方): written after 被 they name the other party.
     static let passiveTails: Set<String> = Set(designations.filter { designations.contains("被" + $0) })
