@@ -23,11 +23,14 @@ struct PartyBlock: Sendable, Hashable {
     var terms: [String] { [designation] + [alias, label].compactMap { $0 } + names }
 
     /// The name, or each of several (张宇航、陈涛), without a bracket after it (胡文斌（新郎）); for a person, also the given
-    /// name a friend's contract uses (彭建华 → 建华).
+    /// name a friend's contract uses (彭建华 → 建华); for a body of a kind few contracts have two of, the kind
+    /// (伏唐村卫生室 → 卫生室, 绿源果蔬专业合作社 → 合作社).
     var names: [String] {
         let proper = name.prefix { $0 != "（" && $0 != "(" }
         let names = proper.split(separator: "、").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count >= 2 }
-        guard idNumber != nil, creditCode == nil else { return names }
+        guard idNumber != nil, creditCode == nil else {
+            return names + names.compactMap { name in PartyVocabulary.bodyKinds.first { name.hasSuffix($0) && name != $0 } }
+        }
         return names + names.filter { $0.count == 3 }.map { String($0.dropFirst()) }
     }
 }
@@ -71,6 +74,10 @@ enum PartyVocabulary {
                                          "许可方", "被许可方", "特许人", "被特许人", "特许方", "被特许方", "代理方", "代理商", "合作方",
                                          "设计人", "设计方", "勘察人", "勘察方", "监理人", "施工方"]
         + roleWords.map(\.word).filter { !["客户", "员工", "老板"].contains($0) }
+
+    /// Kinds of body a contract between a small business and its counterpart calls it by: "合作社给借款人的通知".
+    /// Not 公司: "保险公司", "物流公司" would read as the party.
+    static let bodyKinds = ["卫生室", "合作社", "工作室", "车行", "门诊部", "幼儿园", "经营部", "养殖场", "家庭农场", "民宿", "卫生院"]
 
     /// Designations that are the tail of another one (许可方 of 被许可方): written after 被 they name the other party.
     static let passiveTails: Set<String> = Set(designations.filter { designations.contains("被" + $0) })
@@ -380,6 +387,11 @@ struct PartySides: Sendable, Hashable {
                     theirs.insert(designation)
                 }
             }
+        }
+        // Two 合作社 are no one in particular.
+        for kind in PartyVocabulary.bodyKinds where mine.contains(kind) && theirs.contains(kind) {
+            mine.remove(kind)
+            theirs.remove(kind)
         }
         theirs.subtract(mine)
         func shortName(_ block: PartyBlock?) -> String? {

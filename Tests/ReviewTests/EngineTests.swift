@@ -145,6 +145,23 @@ import Testing
         #expect(!asSeller.findings.contains { $0.ruleID == "unilateral-termination" })
     }
 
+    @Test func aVillageClinicIsCalledByItsKindAndADayLateIsADailyRate() async {
+        let text = """
+        口罩手套进货协议
+        买货的（甲方）：南宁市武鸣区双桥镇伏唐村卫生室
+        统一社会信用代码：52450122MA5N7X2C4U
+        卖货的（乙方）：南宁市武鸣区惠康医疗用品经营部
+        统一社会信用代码：92450122MA5L3K8P2K
+        一、货款共计12000元。
+        二、卫生室晚给一天钱，就按总货款的百分之五算违约金给乙方。
+        三、有争议的，向被告住所地人民法院起诉。
+        """
+        let report = await review(text, .purchase, .buyer)
+        #expect(report.findings.first { $0.ruleID == "daily-rate-excessive" }?.clauseText == "二、卫生室晚给一天钱，就按总货款的百分之五算违约金给乙方。")
+        let asSeller = await review(text, .purchase, .seller)
+        #expect(!asSeller.findings.contains { $0.ruleID == "daily-rate-excessive" })
+    }
+
     @Test func aNationalArbitrationCommissionIsNoCitysEvenBesideAFreeTradeZoneAddress() async {
         let text = """
         咨询服务协议
