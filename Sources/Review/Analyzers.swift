@@ -1731,8 +1731,11 @@ struct Analyzers {
         // Signature names sit on lines that say 盖章/签字…; other sentences need not look at every signature.
         guard sentence.contains(PartyExtractor.signatureMarks) else { return [] }
         return facts.signatures.filter { sentence.range.contains($0.range.lowerBound) }.compactMap { signature in
+            // The operator of a sole proprietorship or the legal representative named in the party's own block may sign
+            // for it: "经营者：李春燕" … "甲方（签字盖章）：李春燕".
             guard let block = facts.blocks.first(where: { $0.terms.contains(signature.designation) }),
-                  Self.normalized(block.name) != Self.normalized(signature.name) else { return nil }
+                  Self.normalized(block.name) != Self.normalized(signature.name),
+                  !text.string(block.span).contains(Self.normalized(signature.name)) else { return nil }
             return AnalyzerHit(range: sentence.range, party: signature.designation,
                                detail: "首部记载的\(signature.designation)为“\(block.name)”，签署处为“\(signature.name)”")
         }

@@ -162,6 +162,26 @@ import Testing
         #expect(!asSeller.findings.contains { $0.ruleID == "daily-rate-excessive" })
     }
 
+    @Test func theOperatorNamedInTheBlockSignsForTheShopButNoOneElseDoes() async {
+        func signed(by name: String) -> String {
+            """
+            鲜面供货协议
+            甲方（买方）：重庆市渝中区李二妹小面馆
+            经营者：李春燕
+            乙方（供货方）：重庆市九龙坡区杨记鲜面加工坊
+            经营者：杨光明
+            第一条 乙方每天早上六点前送面到甲方店里。
+            第二条 有争议的，向被告住所地人民法院起诉。
+            甲方（签字盖章）：\(name)
+            乙方（签字盖章）：杨光明
+            """
+        }
+        let byOperator = await review(signed(by: "李春燕"), .supply, .buyer)
+        #expect(!byOperator.findings.contains { $0.ruleID == "party-name-mismatch" })
+        let stranger = await review(signed(by: "王大伟"), .supply, .buyer)
+        #expect(stranger.findings.contains { $0.ruleID == "party-name-mismatch" })
+    }
+
     @Test func aNationalArbitrationCommissionIsNoCitysEvenBesideAFreeTradeZoneAddress() async {
         let text = """
         咨询服务协议
