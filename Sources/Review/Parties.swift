@@ -57,7 +57,7 @@ enum PartyVocabulary {
         ("出租方", .landlord), ("出租人", .landlord), ("房东", .landlord),
         ("承租方", .tenant), ("承租人", .tenant), ("租客", .tenant), ("租户", .tenant), ("房客", .tenant),
         ("用人单位", .employer), ("聘用单位", .employer), ("雇主", .employer), ("劳动者", .employee), ("员工", .employee),
-        ("受聘人", .employee), ("保姆", .employee), ("老板", .employer),
+        ("受聘人", .employee), ("保姆", .employee), ("阿姨", .employee), ("店员", .employee), ("老板", .employer),
         ("出借人", .lender), ("出借方", .lender), ("贷款人", .lender), ("贷款方", .lender),
         ("借款人", .borrower), ("借款方", .borrower),
         ("披露方", .disclosingParty), ("信息披露方", .disclosingParty),
