@@ -798,10 +798,11 @@ struct Analyzers {
     /// LPR), and the 竞业限制 penalty, customarily a multiple of the compensation the employee received.
     private static let exemptMultiples = ["定金", "工资", "加班", "经济补偿", "利率", "利息", "LPR", "报价利率", "竞业限制"]
 
-    /// Charges for one night, one day, one consignment or one visit: "首晚房费的两倍", "日租金的两倍" are a small sum
-    /// even twice over, so a multiple of such a base is excessive only from `unitMultipleLimit` up.
+    /// Charges for one night, one day, one month, one consignment or one visit: "首晚房费的两倍", "日租金的两倍", "月租金的
+    /// 二倍" (an early exit from a lease) are a small sum even twice over, so a multiple of such a base is excessive only
+    /// from `unitMultipleLimit` up.
     private static let unitBases = ["首晚", "单晚", "每晚", "日租金", "日房费", "单日", "单票", "每票", "该票", "单次", "当次",
-                                    "该次", "单件", "每件", "日服务费"]
+                                    "该次", "单件", "每件", "日服务费", "月租金", "月租", "月服务费"]
     private static let unitMultipleLimit = 5.0
 
     /// A sum the penalty is a multiple of: above 1 + limit when the base is the loss itself ("损失的1.2倍" is close to
