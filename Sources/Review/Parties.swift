@@ -28,10 +28,9 @@ struct PartyBlock: Sendable, Hashable {
     var names: [String] {
         let proper = name.prefix { $0 != "（" && $0 != "(" }
         let names = proper.split(separator: "、").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count >= 2 }
-        guard idNumber != nil, creditCode == nil else {
-            return names + names.compactMap { name in PartyVocabulary.bodyKinds.first { name.hasSuffix($0) && name != $0 } }
-        }
-        return names + names.filter { $0.count == 3 }.map { String($0.dropFirst()) }
+        let person = idNumber != nil && creditCode == nil
+        if person { return names + names.filter { $0.count == 3 }.map { String($0.dropFirst()) } }
+        return names + names.compactMap { name in PartyVocabulary.bodyKinds.first { name.hasSuffix($0) && name != $0 } }
     }
 }
 

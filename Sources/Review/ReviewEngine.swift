@@ -188,20 +188,21 @@ public struct ReviewEngine: Sendable {
                     return ContractTerm(months: Analyzers.months(from: dates[0], to: dates[1]), start: dates[0], end: dates[1],
                                         sentence: sentence.range)
                 }
-                // An everyday word is a term only with its length right after it ("合同签一年", "租期三年"), not in
-                // "合同期满前一个月通知".
-                if let period = parts.lazy.flatMap({ part in
-                    Quantities.periods(in: part.searchable).filter { period in
-                        part.contains(termWords) || everydayTermWords.contains { word in
-                            part.offsets(of: word).contains { (period.range.lowerBound - $0 - word.unicodeScalars.count) <= 1 }
-                        }
-                    }
-                }).first(where: { $0.unit == .year || $0.unit == .month }) {
+                if let period = parts.lazy.flatMap({ part in Quantities.periods(in: part.searchable).filter { statesTerm($0, in: part) } })
+                    .first(where: { $0.unit == .year || $0.unit == .month }) {
                     return ContractTerm(months: period.days / 30.4, start: dates.first, end: nil, sentence: sentence.range)
                 }
             }
         }
         return nil
+    }
+
+    /// Whether `period` is the term `part` states: any period beside 期限 or 有效期; beside an everyday word only the
+    /// length right after it ("合同签一年", "租期三年"), not "合同期满前一个月通知" nor "一个月后合同期满".
+    private static func statesTerm(_ period: PeriodMention, in part: Sentence) -> Bool {
+        part.contains(termWords) || everydayTermWords.contains { word in
+            part.offsets(of: word).contains { (0...1).contains(period.range.lowerBound - $0 - word.unicodeScalars.count) }
+        }
     }
 
     private static let termWords = ["期限", "有效期", "租赁期", "服务期"]
